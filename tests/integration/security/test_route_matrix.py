@@ -1,0 +1,171 @@
+"""Every route of the app, for every role: who gets in, who gets 403, who gets 404, who must sign in.
+
+A new route fails this test until it is added to EXPECTED, and until its view is access-checked.
+Ids in the URLs belong to vendor A; "vendor_a" is staff of vendor A, "vendor_b" of vendor B.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from helpers import bearer, sign_in
+
+ROLES = ("anon", "admin", "manager", "executive", "vendor_a", "vendor_b")
+
+# Shorthands: status per role in ROLES order.
+LOGIN = 302  # pages redirect to the sign-in page when nobody is signed in
+
+
+def row(anon, admin, manager, executive, vendor_a, vendor_b):
+    return dict(zip(ROLES, (anon, admin, manager, executive, vendor_a, vendor_b), strict=True))
+
+
+EVERYONE = row(LOGIN, 200, 200, 200, 200, 200)
+OWN_VENDOR = row(LOGIN, 200, 200, 200, 200, 404)  # a thing of vendor A
+MANAGE_FORM = row(LOGIN, 200, 200, 403, 403, 403)  # a create form
+MANAGE_OWN_FORM = row(LOGIN, 200, 200, 403, 403, 404)  # an edit form for a thing of vendor A
+ADMIN_ONLY = row(LOGIN, 200, 404, 404, 404, 404)
+MANAGERS_ONLY = row(LOGIN, 200, 200, 404, 404, 404)
+
+API_EVERYONE = row(401, 200, 200, 200, 200, 200)
+API_OWN_VENDOR = row(401, 200, 200, 200, 200, 404)
+
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("dashboard.index", "GET"): row(302, 302, 302, 302, 302, 302),
+    ("dashboard.home", "GET"): EVERYONE,
+    ("auth.login", "GET"): row(200, 302, 302, 302, 302, 302),
+    ("auth.login", "POST"): row(400, 302, 302, 302, 302, 302),
+    ("auth.logout", "POST"): row(LOGIN, 302, 302, 302, 302, 302),
+    ("auth.password", "GET"): EVERYONE,
+    ("auth.password", "POST"): row(LOGIN, 400, 400, 400, 400, 400),
+    ("auth.language", "POST"): row(302, 302, 302, 302, 302, 302),
+    ("vendors.index", "GET"): EVERYONE,
+    ("vendors.detail", "GET"): OWN_VENDOR,
+    ("vendors.create", "GET"): MANAGE_FORM,
+    ("vendors.create", "POST"): row(LOGIN, 400, 400, 403, 403, 403),
+    ("vendors.edit", "GET"): MANAGE_OWN_FORM,
+    ("vendors.edit", "POST"): row(LOGIN, 302, 302, 403, 403, 404),  # an empty POST keeps the values
+    ("contracts.index", "GET"): EVERYONE,
+    ("contracts.detail", "GET"): OWN_VENDOR,
+    ("contracts.create", "GET"): MANAGE_FORM,
+    ("contracts.create", "POST"): row(LOGIN, 400, 400, 403, 403, 403),
+    ("contracts.edit", "GET"): MANAGE_OWN_FORM,
+    ("contracts.edit", "POST"): row(LOGIN, 400, 400, 403, 403, 404),
+    ("contracts.upload_document", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
+    ("contracts.download_document", "GET"): OWN_VENDOR,
+    ("users.index", "GET"): ADMIN_ONLY,
+    ("users.create", "GET"): ADMIN_ONLY,
+    ("users.create", "POST"): row(LOGIN, 400, 404, 404, 404, 404),
+    ("users.edit", "GET"): ADMIN_ONLY,
+    ("users.edit", "POST"): row(LOGIN, 400, 404, 404, 404, 404),
+    ("users.tokens", "GET"): EVERYONE,
+    ("users.tokens", "POST"): EVERYONE,
+    ("users.revoke_token", "POST"): row(LOGIN, 302, 404, 404, 302, 404),
+    ("audit.index", "GET"): MANAGERS_ONLY,
+    ("api.list_vendors", "GET"): API_EVERYONE,
+    ("api.get_vendor", "GET"): API_OWN_VENDOR,
+    ("api.create_vendor", "POST"): row(401, 422, 422, 403, 403, 403),
+    ("api.list_contracts", "GET"): API_EVERYONE,
+    ("api.get_contract", "GET"): API_OWN_VENDOR,
+    ("api.create_contract", "POST"): row(401, 422, 422, 403, 403, 403),
+    ("api.update_contract", "PATCH"): row(401, 200, 200, 403, 403, 404),
+}
+
+UNCHECKED_ENDPOINTS = {"static"}
+
+
+@pytest.fixture
+def world(app, create_vendor, create_contract, create_user, create_token):
+    """Two vendors with a contract and a document each, one user per role, and their API tokens."""
+    from vendorportal.contracts import services as contract_services
+    from vendorportal.contracts.models import Contract
+    from vendorportal.extensions import db
+
+    vendor_a, vendor_b = create_vendor(code="AAA"), create_vendor(code="BBB")
+    contract_a, contract_b = create_contract(vendor_a), create_contract(vendor_b)
+    users = {
+        "admin": create_user("admin"), "manager": create_user("manager"), "executive": create_user("executive"),
+        "vendor_a": create_user("vendor", vendor=vendor_a), "vendor_b": create_user("vendor", vendor=vendor_b),
+    }
+    manager = users["manager"]
+    with app.app_context():
+        from vendorportal.auth.models import User
+
+        actor = db.session.get(User, manager.id)
+        docs = [contract_services.add_document(db.session, actor, db.session.get(Contract, c.id), title="MSA",
+                                               filename="msa.pdf", data=b"%PDF-1.4 test", max_bytes=10**6).id
+                for c in (contract_a, contract_b)]
+        db.session.commit()
+    tokens = {role: create_token(u) for role, u in users.items()}
+    # A token of vendor A's user that the matrix may revoke without breaking the API calls above.
+    from vendorportal.auth import services as auth_services
+    from vendorportal.auth.models import User
+
+    with app.app_context():
+        spare, _raw = auth_services.create_token(db.session, db.session.get(User, users["vendor_a"].id), "spare")
+        db.session.commit()
+        spare_id = spare.id
+    params = {"vendor_id": vendor_a.id, "contract_id": contract_a.id, "document_id": docs[0],
+              "user_id": manager.id, "token_id": spare_id}
+    return {"users": users, "tokens": tokens, "params": params}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in UNCHECKED_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_is_in_the_matrix_and_access_checked(app):
+    missing = [(r.endpoint, m) for r, m in _routes(app) if (r.endpoint, m) not in EXPECTED]
+    assert not missing, f"routes without an expected status per role: {missing}"
+    stale = set(EXPECTED) - {(r.endpoint, m) for r, m in _routes(app)}
+    assert not stale, f"matrix rows for routes that no longer exist: {stale}"
+    unchecked = [r.endpoint for r, _m in _routes(app)
+                 if not getattr(app.view_functions[r.endpoint], "access_checked", False)]
+    assert not unchecked, f"views without an access check: {unchecked}"
+
+
+def _request(client, method: str, url: str, role: str, tokens: dict, is_api: bool):
+    headers = bearer(tokens[role]) if is_api and role != "anon" else {}
+    kwargs: dict = {"headers": headers}
+    if is_api and method in ("POST", "PATCH"):
+        kwargs["json"] = {}
+    elif method == "POST":
+        kwargs["data"] = {"file": (io.BytesIO(b""), "")} if url.endswith("/documents") else {}
+    return client.open(url, method=method, **kwargs)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_matrix(app, world, role):
+    failures = []
+    for rule, method in _routes(app):
+        url = rule.build({k: v for k, v in world["params"].items() if k in rule.arguments}, append_unknown=False)[1]
+        client = app.test_client()
+        if role != "anon" and not url.startswith("/api/"):
+            sign_in(client, world["users"][role])
+        response = _request(client, method, url, role, world["tokens"], url.startswith("/api/"))
+        expected = EXPECTED[(rule.endpoint, method)][role]
+        if response.status_code != expected:
+            failures.append(f"{method} {url} as {role}: {response.status_code}, expected {expected}")
+        if expected == LOGIN and role == "anon" and rule.endpoint not in ("dashboard.index", "auth.language"):
+            assert "/login" in response.headers.get("Location", ""), url
+    assert not failures, "\n".join(failures)
+
+
+def test_api_errors_have_one_shape(client, world):
+    response = client.get(f"/api/v1/contracts/{world['params']['contract_id']}", headers=bearer(world["tokens"]["vendor_b"]))
+    assert response.status_code == 404
+    error = response.get_json()["error"]
+    assert error["code"] == "not_found" and error["message"] and error["details"] == []
+    response = client.get("/api/v1/vendors")
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_a_session_cookie_does_not_authenticate_the_api(client, world):
+    sign_in(client, world["users"]["manager"])
+    assert client.get("/api/v1/vendors").status_code == 401

@@ -1,0 +1,42 @@
+"""The JSON API under /api/v1: bearer-token auth, the same services and rules as the UI, one error shape."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from vendorportal.core.errors import ValidationFailed
+from vendorportal.web import api_error
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_required(view):
+    """Answer 401 unless a valid bearer token came with the request."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return api_error(401, "unauthorized", _("Sign in with an API token (Authorization: Bearer …)."))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def json_body() -> dict | None:
+    """Return the request's JSON object, or None when the body is not JSON."""
+    return request.get_json(silent=True)
+
+
+def invalid_body():
+    return api_error(400, "bad_request", _("The body must be a JSON object."))
+
+
+def validation_error(failure: ValidationFailed):
+    return api_error(422, "invalid", _("Some fields are not valid."), [e.as_dict() for e in failure.errors])
+
+
+from vendorportal.api import contracts, vendors  # noqa: E402,F401  (register routes on bp)

@@ -1,0 +1,1 @@
+"""People: users and roles, sign-in, server-side sessions, API tokens."""

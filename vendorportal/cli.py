@@ -1,0 +1,191 @@
+"""The `vendorportal` console script: a FlaskGroup bound to create_app, plus the portal's commands."""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, NoAppException, with_appcontext
+
+from vendorportal import ROOT, ConfigurationError, create_app
+
+
+def _create_app():
+    try:
+        return create_app()
+    except ConfigurationError as err:
+        # Flask prints NoAppException as a one-line error instead of a traceback.
+        raise NoAppException(str(err)) from None
+
+
+cli = FlaskGroup(create_app=_create_app, help="VendorPortal: run the portal and manage its data.")
+
+
+def _actor():
+    from vendorportal.core.audit import AuditActor
+
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        who = "unknown"
+    return AuditActor(None, f"cli:{who}", "cli")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@cli.command("init-instance", with_appcontext=False)
+@click.option("--instance-path", type=click.Path(file_okay=False), default=None,
+              help="Instance folder (default: VENDORPORTAL_INSTANCE_PATH or ./instance).")
+@click.option("--demo", is_flag=True, help="Allow session cookies over plain http on 127.0.0.1 (demo only).")
+def init_instance(instance_path: str | None, demo: bool) -> None:
+    """Create instance/config.py with a fresh secret key, unless it exists."""
+    import os
+
+    folder = Path(instance_path or os.environ.get("VENDORPORTAL_INSTANCE_PATH") or ROOT / "instance")
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "config.py"
+    if config.exists():
+        click.echo(f"{config} exists; left as it is.")
+        return
+    text = "# Created by `vendorportal init-instance`. Keep this file private.\n"
+    text += f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
+    if demo:
+        text += ("# The demo serves plain http on 127.0.0.1; never use these two lines behind HTTPS.\n"
+                 "SESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\n")
+    config.write_text(text, encoding="utf-8")
+    config.chmod(0o600)
+    click.echo(f"Wrote {config}")
+
+
+@cli.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Bring the database to the newest schema (safe to run again)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo("Database is at the newest schema.")
+
+
+@cli.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo client: three vendors, their contracts and one user of each role."""
+    from vendorportal.core.database import unit_of_work
+    from vendorportal.demo.services import DEMO_PASSWORD, seed_demo as seed
+
+    with unit_of_work(_actor()) as session:
+        result = seed(session)
+    click.echo("Demo data " + ("loaded." if result.created else "was already there."))
+    click.echo("Sign in at http://127.0.0.1:5000 with any of these (password for all: %s):" % DEMO_PASSWORD)
+    for email, role in result.sign_ins:
+        click.echo(f"  {role:<10} {email}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    lines = sys.stdin.read().splitlines()
+    if len(lines) < 2:
+        _fail("give the password twice on standard input, one per line.")
+    if lines[0] != lines[1]:
+        _fail("the two passwords differ.")
+    return lines[0]
+
+
+@cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "manager", "executive", "vendor"]))
+@click.option("--vendor-id", type=int, default=None, help="Required for role vendor.")
+@click.option("--name", default="", help="Display name (default: the part of the e-mail before @).")
+@click.option("--language", type=click.Choice(["en", "ja"]), default=None)
+@with_appcontext
+def create_user(email: str, role: str, vendor_id: int | None, name: str, language: str | None) -> None:
+    """Create a user; the password is read from standard input (twice) or prompted for."""
+    from vendorportal.auth import services
+    from vendorportal.core.database import unit_of_work
+    from vendorportal.core.errors import ValidationFailed
+
+    password = _read_password()
+    try:
+        with unit_of_work(_actor()) as session:
+            user = services.create_user(session, email=email, name=name, role=role, password=password,
+                                        vendor_id=vendor_id, language=language)
+            user_id = user.id
+    except ValidationFailed as failure:
+        _fail("; ".join(f"{e.field}: {e.message}" for e in failure.errors))
+    click.echo(f"Created user {user_id} ({email}, {role}).")
+
+
+@cli.command("create-token")
+@click.option("--email", required=True)
+@click.option("--name", default="CLI token")
+@with_appcontext
+def create_token(email: str, name: str) -> None:
+    """Create an API token for a user and print it alone on the last line."""
+    from vendorportal.auth import services
+    from vendorportal.core.database import unit_of_work
+    from vendorportal.core.errors import NotFound
+
+    try:
+        with unit_of_work(_actor()) as session:
+            user = services.find_user_by_email(session, email)
+            row, raw = services.create_token(session, user, name)
+            token_id = row.id
+    except NotFound:
+        _fail(f"no user with e-mail {email}.")
+    click.echo(f"Token {token_id} for {email}. It is shown only now; store it safely:")
+    click.echo(raw)
+
+
+@cli.command("list-tokens")
+@click.option("--email", default=None, help="Only this user's tokens.")
+@with_appcontext
+def list_tokens(email: str | None) -> None:
+    """List API tokens (never their secrets)."""
+    from vendorportal.auth import services
+    from vendorportal.extensions import db
+
+    user = services.find_user_by_email(db.session, email) if email else None
+    for t in services.list_tokens(db.session, user):
+        state = "revoked" if t.revoked_at else "active"
+        click.echo(f"{t.id}\t{t.user.email}\t{t.name}\t{t.prefix}…\t{state}\tlast used {t.last_used_at or '-'}")
+
+
+@cli.command("revoke-token")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token(token_id: int) -> None:
+    """Revoke an API token by its id."""
+    from vendorportal.auth.models import ApiToken
+    from vendorportal.core.database import unit_of_work
+    from vendorportal.core.db import utcnow
+
+    with unit_of_work(_actor()) as session:
+        token = session.get(ApiToken, token_id)
+        if token is None:
+            _fail(f"no token {token_id}.")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+    click.echo(f"Token {token_id} revoked.")
+
+
+@cli.command("verify-audit")
+@with_appcontext
+def verify_audit() -> None:
+    """Check the audit log's hash chain; exit non-zero naming the first bad event."""
+    from vendorportal.core.audit import verify_chain
+    from vendorportal.extensions import db
+
+    result = verify_chain(db.session)
+    if not result.ok:
+        click.echo(f"Audit log is NOT intact: event {result.bad_event_id}: {result.reason} "
+                   f"({result.checked} events before it verified).", err=True)
+        sys.exit(1)
+    click.echo(f"Audit log intact: {result.checked} events verified.")

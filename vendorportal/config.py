@@ -1,0 +1,48 @@
+"""Default configuration; no secrets here. Instance config and VENDORPORTAL_* variables override it."""
+
+import datetime as dt
+
+# SQLALCHEMY_DATABASE_URI is filled in by create_app (SQLite in the instance folder) unless configured.
+DATABASE_URL = None
+SECRET_KEY = None
+TIMEZONE = "Asia/Tokyo"
+
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Pool per process: a sync gunicorn worker serves one request at a time.
+DB_POOL_SIZE = 3
+DB_MAX_OVERFLOW = 2
+
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+LANGUAGES = ("en", "ja")
+
+SESSION_COOKIE_NAME = "vp_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=8)
+REMEMBER_COOKIE_SECURE = True
+REMEMBER_COOKIE_HTTPONLY = True
+# Server-side session limits (auth.models.UserSession).
+SESSION_IDLE_MINUTES = 120
+SESSION_ABSOLUTE_HOURS = 12
+
+WTF_CSRF_TIME_LIMIT = 3600 * 8
+
+MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+# Sign-in throttling: failures per key within the window before the key is locked.
+LOGIN_MAX_FAILURES = 5
+LOGIN_IP_MAX_FAILURES = 30
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_LOCK_SECONDS = 15 * 60
+
+# Argon2id at the OWASP Password Storage Cheat Sheet minimum (m=19 MiB, t=2, p=1).
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_COST = 19 * 1024
+ARGON2_PARALLELISM = 1
+PASSWORD_MIN_LENGTH = 12
+
+RENEWAL_LOOKAHEAD_DAYS = 90

@@ -1,0 +1,1 @@
+"""Contracts with vendors, their status by date, and their documents."""

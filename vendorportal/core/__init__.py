@@ -1,0 +1,1 @@
+"""Shared building blocks: database base, errors, i18n, audit, money."""

@@ -1,0 +1,47 @@
+"""Display helpers for templates: dates in the portal's time zone, money in its currency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import format_date, format_decimal
+
+from vendorportal.core.db import as_utc
+from vendorportal.core.money import MINOR_UNITS
+
+
+def portal_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def today() -> dt.date:
+    """Return today's date in the portal's time zone."""
+    return dt.datetime.now(portal_tz()).date()
+
+
+def date(value: dt.date | None) -> str:
+    if value is None:
+        return "—"
+    return format_date(value, format="medium")
+
+
+def datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = as_utc(value).astimezone(portal_tz())
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return "—"
+    places = MINOR_UNITS.get(currency, 2)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return f"{format_decimal(amount, format=pattern)} {currency}"
+
+
+def number(value) -> str:
+    return "—" if value is None else format_decimal(value)

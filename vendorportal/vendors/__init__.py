@@ -1,0 +1,1 @@
+"""Vendors: the BPO companies the client outsources contact-centre work to."""

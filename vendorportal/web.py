@@ -1,0 +1,172 @@
+"""Wire the web layer: blueprints, who is asking, security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from vendorportal.core import audit
+from vendorportal.core.i18n import LANGUAGE_NAMES, enum_label
+from vendorportal.extensions import csrf, db, login_manager
+
+API_PREFIX = "/api/"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from vendorportal.api import bp as api_bp
+    from vendorportal.audit.views import bp as audit_bp
+    from vendorportal.auth.views import bp as auth_bp
+    from vendorportal.contracts.views import bp as contracts_bp
+    from vendorportal.dashboard.views import bp as dashboard_bp
+    from vendorportal.users.views import bp as users_bp
+    from vendorportal.vendors.views import bp as vendors_bp
+
+    for bp in (auth_bp, dashboard_bp, vendors_bp, contracts_bp, users_bp, audit_bp, api_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
+
+
+def _setup_login(app: Flask) -> None:
+    from vendorportal.auth import services as auth_services
+
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        if is_api_request():
+            return None  # cookies never authenticate the API, so it needs no CSRF protection
+        return auth_services.load_session_user(db.session, token)
+
+    @login_manager.request_loader
+    def load_api_user(req):
+        if not req.path.startswith(API_PREFIX):
+            return None
+        header = req.headers.get("Authorization", "")
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            return None
+        return auth_services.user_for_token(db.session, raw.strip())
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if is_api_request():
+            return api_error(401, "unauthorized", _("Sign in with an API token (Authorization: Bearer …)."))
+        flash(_("Please sign in to see this page."), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def name_the_actor():
+        if current_user.is_authenticated:
+            via = "api" if is_api_request() else "ui"
+            audit.set_actor(db.session, audit.AuditActor(current_user.id, current_user.email, via))
+
+
+def api_error(status: int, code: str, message: str, details: list | None = None):
+    """Return the one JSON error shape of the API."""
+    body = {"error": {"code": code, "message": str(message), "details": details or []}}
+    return jsonify(body), status
+
+
+_ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "too_large", 422: "invalid", 429: "too_many_requests",
+                500: "server_error"}
+
+
+def _error_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Please sign in."),
+        403: _("You may see this, but you may not change it."),
+        404: _("There is nothing here, or you may not see it."),
+        405: _("This address does not accept that method."),
+        413: _("The upload is larger than the portal accepts."),
+        429: _("Too many attempts. Please wait and try again."),
+        500: _("Something went wrong on our side. It has been logged."),
+    }
+    return messages.get(status, _("The request could not be completed."))
+
+
+def _setup_errors(app: Flask) -> None:
+    def render_error(status: int):
+        if is_api_request():
+            return api_error(status, _ERROR_CODES.get(status, "error"), _error_message(status))
+        return render_template("errors/error.html", status=status, message=_error_message(status)), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_err):
+        if is_api_request():
+            return render_error(400)
+        return render_template(
+            "errors/error.html", status=400,
+            message=_("The form had expired or was not sent from this portal. Please try again."),
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        return render_error(err.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(err: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(500)
+
+
+def _security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if not request.path.startswith("/static/"):
+            h.setdefault("Cache-Control", "no-store")
+        h.add("Vary", "Cookie")
+        return response
+
+
+def _template_helpers(app: Flask) -> None:
+    from vendorportal.core import formatting
+    from vendorportal.dashboard.navigation import nav_items
+
+    app.jinja_env.globals.update(
+        enum_label=enum_label, LANGUAGE_NAMES=LANGUAGE_NAMES, fmt=formatting,
+    )
+
+    @app.context_processor
+    def inject():
+        user = current_user if current_user.is_authenticated else None
+        return {"nav_items": nav_items(user, request.endpoint), "current_locale": str(get_locale() or "en"),
+                "current_actor": user}
+
+    @app.teardown_request
+    def _forget(_exc):
+        g.pop("api_user", None)
+
+
+def init_app(app: Flask) -> None:
+    """Register everything the web layer needs on the app."""
+    _register_blueprints(app)
+    _setup_login(app)
+    _setup_errors(app)
+    _security_headers(app)
+    _template_helpers(app)
