@@ -8,15 +8,14 @@ an error, so a missing browser or database cannot hide.
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from decimal import Decimal
 
 import pytest
+from helpers import TEST_PASSWORD, sign_in
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from helpers import TEST_PASSWORD, sign_in
 from vendorportal import create_app
 
 PG_ENV = "VENDORPORTAL_TEST_DATABASE_URL"

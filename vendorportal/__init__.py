@@ -88,4 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     web.init_app(app)
+    from vendorportal.cli import register_commands
+
+    register_commands(app)
     return app

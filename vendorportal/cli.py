@@ -63,7 +63,7 @@ def init_instance(instance_path: str | None, demo: bool) -> None:
     click.echo(f"Wrote {config}")
 
 
-@cli.command("init-db")
+@click.command("init-db")
 @with_appcontext
 def init_db() -> None:
     """Bring the database to the newest schema (safe to run again)."""
@@ -73,17 +73,18 @@ def init_db() -> None:
     click.echo("Database is at the newest schema.")
 
 
-@cli.command("seed-demo")
+@click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
     """Load the demo client: three vendors, their contracts and one user of each role."""
     from vendorportal.core.database import unit_of_work
-    from vendorportal.demo.services import DEMO_PASSWORD, seed_demo as seed
+    from vendorportal.demo.services import DEMO_PASSWORD
+    from vendorportal.demo.services import seed_demo as seed
 
     with unit_of_work(_actor()) as session:
         result = seed(session)
     click.echo("Demo data " + ("loaded." if result.created else "was already there."))
-    click.echo("Sign in at http://127.0.0.1:5000 with any of these (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Sign in at http://127.0.0.1:5000 with any of these (password for all: {DEMO_PASSWORD}):")
     for email, role in result.sign_ins:
         click.echo(f"  {role:<10} {email}")
 
@@ -99,7 +100,7 @@ def _read_password() -> str:
     return lines[0]
 
 
-@cli.command("create-user")
+@click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "manager", "executive", "vendor"]))
 @click.option("--vendor-id", type=int, default=None, help="Required for role vendor.")
@@ -123,7 +124,7 @@ def create_user(email: str, role: str, vendor_id: int | None, name: str, languag
     click.echo(f"Created user {user_id} ({email}, {role}).")
 
 
-@cli.command("create-token")
+@click.command("create-token")
 @click.option("--email", required=True)
 @click.option("--name", default="CLI token")
 @with_appcontext
@@ -144,7 +145,7 @@ def create_token(email: str, name: str) -> None:
     click.echo(raw)
 
 
-@cli.command("list-tokens")
+@click.command("list-tokens")
 @click.option("--email", default=None, help="Only this user's tokens.")
 @with_appcontext
 def list_tokens(email: str | None) -> None:
@@ -158,7 +159,7 @@ def list_tokens(email: str | None) -> None:
         click.echo(f"{t.id}\t{t.user.email}\t{t.name}\t{t.prefix}…\t{state}\tlast used {t.last_used_at or '-'}")
 
 
-@cli.command("revoke-token")
+@click.command("revoke-token")
 @click.argument("token_id", type=int)
 @with_appcontext
 def revoke_token(token_id: int) -> None:
@@ -176,7 +177,7 @@ def revoke_token(token_id: int) -> None:
     click.echo(f"Token {token_id} revoked.")
 
 
-@cli.command("verify-audit")
+@click.command("verify-audit")
 @with_appcontext
 def verify_audit() -> None:
     """Check the audit log's hash chain; exit non-zero naming the first bad event."""
@@ -189,3 +190,12 @@ def verify_audit() -> None:
                    f"({result.checked} events before it verified).", err=True)
         sys.exit(1)
     click.echo(f"Audit log intact: {result.checked} events verified.")
+
+
+APP_COMMANDS = (init_db, seed_demo, create_user, create_token, list_tokens, revoke_token, verify_audit)
+
+
+def register_commands(app) -> None:
+    """Add the portal's commands to app.cli, so both `vendorportal` and test runners see them."""
+    for command in APP_COMMANDS:
+        app.cli.add_command(command)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Optional
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vendorportal.core.audit import Audited
-from vendorportal.core.db import Base, created_at, intpk, str200, utcnow
+from vendorportal.core.db import Base, created_at, intpk, str200, str_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -33,14 +32,14 @@ class User(Audited, Base):
     id: Mapped[intpk]
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str200]
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
-    vendor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("vendors.id"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    language: Mapped[Optional[str]] = mapped_column(String(5))
+    language: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    last_login_at: Mapped[Optional[dt.datetime]]
+    last_login_at: Mapped[dt.datetime | None]
 
     vendor = relationship("Vendor", lazy="joined")
 
@@ -75,9 +74,9 @@ class UserSession(Base):
     created_at: Mapped[created_at]
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
-    revoked_at: Mapped[Optional[dt.datetime]]
-    ip: Mapped[Optional[str]] = mapped_column(String(64))
-    user_agent: Mapped[Optional[str]] = mapped_column(String(255))
+    revoked_at: Mapped[dt.datetime | None]
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -92,8 +91,8 @@ class ApiToken(Audited, Base):
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[created_at]
-    last_used_at: Mapped[Optional[dt.datetime]]
-    revoked_at: Mapped[Optional[dt.datetime]]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -114,4 +113,4 @@ class LoginThrottle(Base):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    locked_until: Mapped[Optional[dt.datetime]]
+    locked_until: Mapped[dt.datetime | None]

@@ -22,7 +22,7 @@ from vendorportal.core.errors import Conflict, DomainError, FieldError, NotFound
 from vendorportal.security import policies
 from vendorportal.vendors.models import Vendor
 
-TOKEN_PREFIX = "vp_"
+TOKEN_PREFIX = "vp_"  # noqa: S105 - a prefix, not a secret
 
 
 class InvalidCredentials(DomainError):

@@ -33,7 +33,8 @@ class ContractForm(FlaskForm):
     channels = MultiCheckboxField(_l("Channels in scope"), validators=[DataRequired()])
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
-    notice_days = IntegerField(_l("Notice period (days)"), default=90, validators=[InputRequired(), NumberRange(0, 3650)])
+    notice_days = IntegerField(_l("Notice period (days)"), default=90,
+                               validators=[InputRequired(), NumberRange(0, 3650)])
     auto_renewal = BooleanField(_l("Renews automatically"))
     monthly_fee = DecimalField(_l("Monthly fee"), validators=[InputRequired(), NumberRange(min=0)])
     currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES), default="JPY")
@@ -50,9 +51,12 @@ class ContractForm(FlaskForm):
                                         validators=[InputRequired(), NumberRange(1, 720)])
     volume_tolerance_percent = DecimalField(_l("Volume tolerance percent"), default=10,
                                             validators=[InputRequired(), NumberRange(0, 1000)],
-                                            description=_l("Queue-speed targets are relieved when volume exceeds the forecast by more than this."))
-    escalation_breaches = IntegerField(_l("Escalate after breaches"), default=3, validators=[InputRequired(), NumberRange(1, 36)])
-    escalation_window_months = IntegerField(_l("within months"), default=6, validators=[InputRequired(), NumberRange(1, 36)])
+                                            description=_l("Queue-speed targets are relieved when volume "
+                                                           "exceeds the forecast by more than this."))
+    escalation_breaches = IntegerField(_l("Escalate after breaches"), default=3,
+                                       validators=[InputRequired(), NumberRange(1, 36)])
+    escalation_window_months = IntegerField(_l("within months"), default=6,
+                                            validators=[InputRequired(), NumberRange(1, 36)])
     submission_due_day = IntegerField(_l("Data due by day of next month"), default=10,
                                       validators=[InputRequired(), NumberRange(1, 28)])
     vendor_can_view_packs = BooleanField(_l("Vendor may see its review packs"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -89,7 +88,7 @@ class ContractDocument(Audited, Base):
     title: Mapped[str200]
     version: Mapped[int]
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
-    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
 
     contract: Mapped[Contract] = relationship(lazy="joined")

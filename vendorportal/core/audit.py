@@ -8,9 +8,9 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, event, func, inspect, insert, select, text
+from sqlalchemy import ForeignKey, Index, String, Text, event, func, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vendorportal.core.db import Base, as_utc, intpk, utcnow
@@ -43,16 +43,16 @@ class AuditEvent(Base):
 
     id: Mapped[intpk]
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_label: Mapped[str] = mapped_column(String(300))
     via: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(60))
     entity_type: Mapped[str] = mapped_column(String(60))
-    entity_id: Mapped[Optional[int]]
-    vendor_id: Mapped[Optional[int]]
-    contract_id: Mapped[Optional[int]]
-    before: Mapped[Optional[str]] = mapped_column(Text)
-    after: Mapped[Optional[str]] = mapped_column(Text)
+    entity_id: Mapped[int | None]
+    vendor_id: Mapped[int | None]
+    contract_id: Mapped[int | None]
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Annotated
 
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import DateTime, Enum, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 
 NAMING_CONVENTION = {
@@ -45,3 +46,8 @@ def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+def str_enum(cls: type[enum.Enum]) -> Enum:
+    """Return a column type storing an enum's values as short strings (no native enum to migrate)."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])

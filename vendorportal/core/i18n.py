@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ LANGUAGE_COOKIE = "vp_lang"
 def select_locale() -> str:
     """Pick the user's saved language, else the language cookie, else Accept-Language."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI and scheduler speak the default
     try:
         user = current_user._get_current_object() if current_user else None
     except Exception:  # noqa: BLE001 - no request user (CLI, scheduler)

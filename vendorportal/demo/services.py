@@ -16,7 +16,7 @@ from vendorportal.core.formatting import today as portal_today
 from vendorportal.vendors import services as vendor_services
 from vendorportal.vendors.models import Vendor
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed by seed-demo on purpose
 DEMO_DOMAIN = "sakura-retail.example"
 
 
@@ -64,7 +64,8 @@ def _contracts(today: dt.date, ids: dict[str, int]) -> list[dict]:
          "channels": ["email"], "start_date": dt.date(today.year - 4, 1, 1),
          "end_date": _month_end(today - dt.timedelta(days=200)), "notice_days": 30,
          "monthly_fee": Decimal("42000.00"), "currency": "USD", "at_risk_percent": Decimal("8")},
-        {"vendor_id": ids["BRIGHT"], "reference": "BD-2025-EMCH", "title": "E-mail and chat support for the online store",
+        {"vendor_id": ids["BRIGHT"], "reference": "BD-2025-EMCH",
+         "title": "E-mail and chat support for the online store",
          "channels": ["email", "chat"], "start_date": _month_end(today - dt.timedelta(days=200)) + dt.timedelta(days=1),
          "end_date": _month_end(today + dt.timedelta(days=900)), "notice_days": 90,
          "monthly_fee": Decimal("46500.00"), "currency": "USD", "at_risk_percent": Decimal("10"),

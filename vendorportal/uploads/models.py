@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
@@ -19,5 +17,5 @@ class StoredFile(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-from typing import Optional
 
-from sqlalchemy import Enum, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vendorportal.core.audit import Audited
-from vendorportal.core.db import Base, created_at, intpk
+from vendorportal.core.db import Base, created_at, intpk, str_enum
 
 
 class Tier(enum.StrEnum):
@@ -25,11 +24,11 @@ class Vendor(Audited, Base):
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(20), unique=True)
-    tier: Mapped[Tier] = mapped_column(Enum(Tier, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
-    contact_name: Mapped[Optional[str]] = mapped_column(String(200))
-    contact_email: Mapped[Optional[str]] = mapped_column(String(254))
-    contact_phone: Mapped[Optional[str]] = mapped_column(String(50))
-    notes: Mapped[Optional[str]] = mapped_column(Text)
+    tier: Mapped[Tier] = mapped_column(str_enum(Tier))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    notes: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
 

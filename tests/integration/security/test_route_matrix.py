@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 
 import pytest
-
 from helpers import bearer, sign_in
 
 ROLES = ("anon", "admin", "manager", "executive", "vendor_a", "vendor_b")

@@ -1,0 +1,1 @@
+"""Monthly measures, metric formulas and the Erlang C staffing check."""

@@ -1,0 +1,1 @@
+"""Monthly scorecards: target status, relief, service credits, earn-back and escalation."""
