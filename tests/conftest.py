@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from helpers import TEST_PASSWORD, sign_in
+from helpers import TEST_PASSWORD, make_test_config, sign_in
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -64,23 +64,6 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def is_postgres(database_url) -> bool:
     return database_url.startswith("postgresql")
-
-
-def make_test_config(database_url: str, **overrides) -> dict:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False,
-        # Cheap hashes keep the suite fast; test_passwords checks the production cost.
-        "ARGON2_MEMORY_COST": 1024,
-        "ARGON2_TIME_COST": 1,
-        "DB_POOL_SIZE": 2,
-    }
-    config.update(overrides)
-    return config
 
 
 @pytest.fixture(scope="session")

@@ -23,3 +23,20 @@ def csrf_token_from(html: str) -> str:
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_test_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        # Cheap hashes keep the suite fast; test_passwords checks the production cost.
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_TIME_COST": 1,
+        "DB_POOL_SIZE": 2,
+    }
+    config.update(overrides)
+    return config

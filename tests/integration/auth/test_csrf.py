@@ -1,8 +1,7 @@
 """CSRF protection on every form when it is enabled (as in production)."""
 
 import pytest
-from conftest import make_test_config
-from helpers import TEST_PASSWORD, csrf_token_from
+from helpers import TEST_PASSWORD, csrf_token_from, make_test_config
 
 from vendorportal import create_app
 

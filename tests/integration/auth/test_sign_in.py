@@ -35,7 +35,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(app, cli
 
 def test_the_lock_is_shared_by_separate_app_instances(app, database_url, create_user):
     """Counts live in the database, so two workers cannot double the allowed attempts."""
-    from conftest import make_test_config
+    from helpers import make_test_config
 
     from vendorportal import create_app
 
