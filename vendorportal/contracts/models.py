@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vendorportal.core.audit import Audited
 from vendorportal.core.db import Base, created_at, intpk, str200, utcnow
+from vendorportal.metrics.domain import ServiceLevelFormula
 from vendorportal.uploads.models import StoredFile
 from vendorportal.vendors.models import Vendor
-
-
-class ServiceLevelFormula(enum.StrEnum):
-    EXCLUDE_SHORT = "exclude_short"
-    OFFERED = "offered"
-    ANSWERED = "answered"
-    EXCLUDE_WITHIN_SL = "exclude_within_sl"
-    WITHIN_SL_GOOD = "within_sl_good"
-
 
 CHANNELS = ("phone", "email", "chat", "sms", "social")
 

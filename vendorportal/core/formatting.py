@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import format_date, format_decimal
 
 from vendorportal.core.db import as_utc
-from vendorportal.core.money import MINOR_UNITS
+from vendorportal.core.money import minor_unit
 
 
 def portal_tz() -> ZoneInfo:
@@ -38,7 +38,7 @@ def datetime(value: dt.datetime | None) -> str:
 def money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return "—"
-    places = MINOR_UNITS.get(currency, 2)
+    places = minor_unit(currency)
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return f"{format_decimal(amount, format=pattern)} {currency}"
 

@@ -11,18 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
 
+from vendorportal.core.money import as_money, minor_unit, round_money
 from vendorportal.metrics.domain import Direction, Number, to_fraction
 
 DEFAULT_ATTAINMENT_CAP = Decimal("1.2")
 
 # ISO 4217 currencies whose minor unit is not 2 decimals; every other code uses 2.
-MINOR_UNITS: Mapping[str, int] = MappingProxyType({
-    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
-                     "VND", "VUV", "XAF", "XOF", "XPF"), 0),
-    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-    **dict.fromkeys(("CLF", "UYW"), 4),
-})
-_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
 class TargetKind(enum.StrEnum):
@@ -142,7 +136,7 @@ class ContractTerms:
 
     def __post_init__(self) -> None:
         minor_unit(self.currency)
-        if _money(self.monthly_fee) < 0:
+        if as_money(self.monthly_fee) < 0:
             raise ValueError("the monthly fee must not be negative")
         if not 0 <= _percent(self.at_risk_percent) <= 100:
             raise ValueError("the at-risk percent must be between 0 and 100")
@@ -221,28 +215,6 @@ def _percent(value: Number) -> Fraction:
     return to_fraction(value)
 
 
-def _money(amount: Decimal | int) -> Decimal:
-    # Money never passes through binary floating point.
-    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
-        raise TypeError(f"money must be a Decimal or int, got {amount!r}")
-    return Decimal(amount)
-
-
-def minor_unit(currency: str) -> int:
-    """Return the number of decimals of an ISO 4217 currency (JPY 0, USD 2, KWD 3)."""
-    code = currency.upper()
-    if not _CURRENCY_CODE.fullmatch(code):
-        raise ValueError(f"not an ISO 4217 currency code: {currency!r}")
-    return MINOR_UNITS.get(code, 2)
-
-
-def round_money(amount: Decimal, currency: str) -> Decimal:
-    """Round an amount half-up to the currency's minor unit."""
-    with localcontext() as context:
-        context.prec = 60  # quantize fails rather than round when the digits exceed the precision
-        return _money(amount).quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP)
-
-
 def _decimal(value: Number) -> Decimal:
     exact = to_fraction(value)
     with localcontext() as context:
@@ -254,7 +226,7 @@ def credit_cap(monthly_fee: Decimal, at_risk_percent: Number, currency: str) -> 
     """Return the at-risk amount, monthly fee × at-risk percent: the cap on a month's credits."""
     with localcontext() as context:
         context.prec = 60
-        return round_money(_money(monthly_fee) * _decimal(at_risk_percent) / 100, currency)
+        return round_money(as_money(monthly_fee) * _decimal(at_risk_percent) / 100, currency)
 
 
 def target_credit(monthly_fee: Decimal, at_risk_percent: Number, allocation_percent: Number,
@@ -262,7 +234,7 @@ def target_credit(monthly_fee: Decimal, at_risk_percent: Number, allocation_perc
     """Return the credit for one breached sla target: fee × at-risk percent × allocation percent."""
     with localcontext() as context:
         context.prec = 60
-        amount = _money(monthly_fee) * _decimal(at_risk_percent) * _decimal(allocation_percent) / 10000
+        amount = as_money(monthly_fee) * _decimal(at_risk_percent) * _decimal(allocation_percent) / 10000
         return round_money(amount, currency)
 
 
