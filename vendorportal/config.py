@@ -46,3 +46,13 @@ ARGON2_PARALLELISM = 1
 PASSWORD_MIN_LENGTH = 12
 
 RENEWAL_LOOKAHEAD_DAYS = 90
+
+# Outgoing mail (review steps, reminders, packs). No server = mail is logged, not sent.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_SENDER = "VendorPortal <no-reply@localhost>"
+MAIL_TIMEOUT = 10

@@ -35,9 +35,10 @@ def datetime(value: dt.datetime | None) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def money(amount: Decimal | None, currency: str) -> str:
+def money(amount: Decimal | str | None, currency: str) -> str:
     if amount is None:
         return "—"
+    amount = Decimal(str(amount))
     places = minor_unit(currency)
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return f"{format_decimal(amount, format=pattern)} {currency}"
@@ -45,3 +46,13 @@ def money(amount: Decimal | None, currency: str) -> str:
 
 def number(value) -> str:
     return "—" if value is None else format_decimal(value)
+
+
+def metric(value: float | None, unit: str) -> str:
+    """Show a metric value rounded to one decimal (comparisons always use the unrounded value)."""
+    if value is None:
+        return "—"
+    text = format_decimal(round(value, 1), format="#,##0.0")
+    if unit == "%":
+        return f"{text} %"
+    return f"{text} s" if unit == "s" else text

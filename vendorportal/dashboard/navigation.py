@@ -18,9 +18,13 @@ class NavItem:
 
 
 _ITEMS = (
-    ("dashboard.home", _l("Home"), lambda a: True, ("dashboard.",)),
+    ("dashboard.home", _l("Home"), lambda a: True, ("dashboard.home",)),
+    ("dashboard.portfolio", _l("Portfolio"), policies.can_view_portfolio, ("dashboard.portfolio",)),
     ("vendors.index", _l("Vendors"), policies.can_list_vendors, ("vendors.",)),
-    ("contracts.index", _l("Contracts"), policies.can_list_contracts, ("contracts.",)),
+    ("contracts.index", _l("Contracts"), policies.can_list_contracts,
+     ("contracts.", "targets.index", "submissions.index", "submissions.detail", "scorecards.")),
+    ("submissions.queue", _l("Review"), policies.can_review_submissions, ("submissions.queue",)),
+    ("targets.metrics", _l("Metrics"), policies.can_list_contracts, ("targets.metrics",)),
     ("audit.index", _l("Audit log"), policies.can_view_audit, ("audit.",)),
     ("users.index", _l("Users"), policies.can_manage_users, ("users.index", "users.create", "users.edit")),
     ("users.tokens", _l("API tokens"), policies.can_manage_own_tokens, ("users.tokens",)),

@@ -24,6 +24,7 @@ DEMO_DOMAIN = "sakura-retail.example"
 class SeedResult:
     created: bool
     sign_ins: list[tuple[str, str]] = field(default_factory=list)
+    submissions: int = 0
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -102,8 +103,22 @@ def seed_demo(session: Session, today: dt.date | None = None) -> SeedResult:
     else:
         ids = {v.code: v.id for v in session.execute(select(Vendor)).scalars()}
     result = SeedResult(created=created)
+    users = {}
     for data in _users(ids):
         if created:
-            auth_services.create_user(session, password=DEMO_PASSWORD, **data)
+            users[data["email"]] = auth_services.create_user(session, password=DEMO_PASSWORD, **data)
         result.sign_ins.append((data["email"], data["role"]))
+    if created:
+        from vendorportal.demo.performance import seed_performance
+
+        manager = users[f"manager@{DEMO_DOMAIN}"]
+        vendor_users = {u.vendor_id: u for u in users.values() if u.vendor_id}
+        result.submissions = seed_performance(session, manager, vendor_users, today)
     return result
+
+
+def seed_scale(session: Session, vendors: int, months: int, today: dt.date | None = None) -> int:
+    """Add many vendors with long histories (for the benches); return the submissions made."""
+    from vendorportal.demo.performance import seed_scale as scale
+
+    return scale(session, vendors, months, today or portal_today(), None)

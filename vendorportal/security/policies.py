@@ -115,3 +115,29 @@ def can_view_audit(actor: Actor | None) -> bool:
 # Dashboards
 def can_view_portfolio(actor: Actor | None) -> bool:
     return is_client_staff(actor)
+
+
+# Monthly data and targets
+def can_submit_data(actor: Actor | None, contract) -> bool:
+    """Vendor staff upload their own vendor's data; managers may upload on a vendor's behalf."""
+    return is_manager(actor) or _owns_vendor(actor, contract.vendor_id)
+
+
+def can_review_submissions(actor: Actor | None) -> bool:
+    return is_manager(actor)
+
+
+def can_manage_targets(actor: Actor | None, contract) -> bool:
+    return can_edit_contract(actor, contract)
+
+
+def can_manage_catalog(actor: Actor | None) -> bool:
+    return is_manager(actor)
+
+
+def can_raise_dispute(actor: Actor | None, contract) -> bool:
+    return _owns_vendor(actor, contract.vendor_id)
+
+
+def can_decide_disputes(actor: Actor | None) -> bool:
+    return is_manager(actor)

@@ -70,6 +70,32 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("api.get_contract", "GET"): API_OWN_VENDOR,
     ("api.create_contract", "POST"): row(401, 422, 422, 403, 403, 403),
     ("api.update_contract", "PATCH"): row(401, 200, 200, 403, 403, 404),
+    ("api.list_metrics", "GET"): API_EVERYONE,
+    ("api.list_targets", "GET"): API_OWN_VENDOR,
+    ("api.create_target", "POST"): row(401, 422, 422, 403, 403, 404),
+    ("api.create_submission", "POST"): row(401, 422, 422, 403, 422, 404),
+    ("api.list_submissions", "GET"): API_OWN_VENDOR,
+    ("api.get_submission", "GET"): API_OWN_VENDOR,
+    ("api.accept_submission", "POST"): row(401, 200, 200, 403, 403, 404),
+    ("api.return_submission", "POST"): row(401, 422, 422, 403, 403, 404),  # no comment
+    ("api.get_scorecard", "GET"): row(401, 422, 422, 422, 422, 404),  # no period
+    ("api.download_template", "GET"): API_OWN_VENDOR,
+    ("targets.index", "GET"): OWN_VENDOR,
+    ("targets.index", "POST"): row(LOGIN, 400, 400, 403, 403, 404),
+    ("targets.forecast", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
+    ("targets.metrics", "GET"): EVERYONE,
+    ("targets.metrics", "POST"): row(LOGIN, 400, 400, 403, 403, 403),
+    ("submissions.index", "GET"): OWN_VENDOR,
+    ("submissions.index", "POST"): row(LOGIN, 400, 400, 403, 400, 404),
+    ("submissions.detail", "GET"): OWN_VENDOR,
+    ("submissions.review", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
+    ("submissions.download", "GET"): OWN_VENDOR,
+    ("submissions.template", "GET"): OWN_VENDOR,
+    ("submissions.queue", "GET"): MANAGERS_ONLY,
+    ("scorecards.detail", "GET"): OWN_VENDOR,
+    ("scorecards.raise_dispute", "POST"): row(LOGIN, 403, 403, 403, 302, 404),
+    ("scorecards.decide_dispute", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
+    ("dashboard.portfolio", "GET"): row(LOGIN, 200, 200, 200, 404, 404),
 }
 
 UNCHECKED_ENDPOINTS = {"static"}
@@ -106,8 +132,23 @@ def world(app, create_vendor, create_contract, create_user, create_token):
         spare, _raw = auth_services.create_token(db.session, db.session.get(User, users["vendor_a"].id), "spare")
         db.session.commit()
         spare_id = spare.id
+    from vendorportal.uploads import services as upload_services
+
+    with app.app_context():
+        outcome = upload_services.submit_file(
+            db.session, db.session.get(User, manager.id), db.session.get(Contract, contract_a.id), period="2026-04",
+            filename="april.csv", data=b"date,offered,answered\n2026-04-01,10,9\n", tz="Asia/Tokyo")
+        assert outcome.ok, outcome.errors
+        from vendorportal.targets import services as target_services
+
+        dispute = target_services.raise_dispute(
+            db.session, db.session.get(User, users["vendor_a"].id), db.session.get(Contract, contract_a.id),
+            period="2026-04", series_key="service_level@*", reason="Storm outage", is_breached=True)
+        db.session.commit()
+        submission_id, dispute_id = outcome.submission.id, dispute.id
     params = {"vendor_id": vendor_a.id, "contract_id": contract_a.id, "document_id": docs[0],
-              "user_id": manager.id, "token_id": spare_id}
+              "user_id": manager.id, "token_id": spare_id, "submission_id": submission_id, "fmt": "csv",
+              "dispute_id": dispute_id}
     return {"users": users, "tokens": tokens, "params": params}
 
 

@@ -1,0 +1,1 @@
+"""SLA and KPI targets per contract (versioned by month), reported metrics and volume forecasts."""
