@@ -38,10 +38,10 @@ def datetime(value: dt.datetime | None) -> str:
 def money(amount: Decimal | str | None, currency: str) -> str:
     if amount is None:
         return "—"
-    amount = Decimal(str(amount))
     places = minor_unit(currency)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return f"{format_decimal(amount, format=pattern)} {currency}"
+    # English and Japanese both group with "," and use "." for decimals; Python's own formatting is
+    # exact for Decimal and many times faster than Babel on a 200-row portfolio.
+    return f"{Decimal(str(amount)):,.{places}f} {currency}"
 
 
 def number(value) -> str:
@@ -52,7 +52,7 @@ def metric(value: float | None, unit: str) -> str:
     """Show a metric value rounded to one decimal (comparisons always use the unrounded value)."""
     if value is None:
         return "—"
-    text = format_decimal(round(value, 1), format="#,##0.0")
+    text = f"{value:,.1f}"
     if unit == "%":
         return f"{text} %"
     return f"{text} s" if unit == "s" else text

@@ -196,6 +196,8 @@ def required_measures(metric_key: str, *,
 
 def to_fraction(value: Number) -> Fraction:
     """Convert a finite number to an exact fraction, reading a float as the decimal it prints as."""
+    if type(value) is Fraction:
+        return value  # the common case inside the scorecard core: nothing to convert
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
         raise TypeError(f"expected a number, got {value!r}")
     if (isinstance(value, float) and not math.isfinite(value)) or (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -108,6 +109,12 @@ class TargetSpec:
     weight: Number = 1
     allocation_percent: Number = 0  # share of the at-risk amount; sla only
     is_queue_speed: bool = False
+
+    @functools.cached_property
+    def exact(self) -> tuple[Fraction, Fraction | None, Fraction]:
+        """Return target, minimum and weight as fractions, converted once per spec."""
+        minimum = None if self.minimum is None else to_fraction(self.minimum)
+        return to_fraction(self.target), minimum, to_fraction(self.weight)
 
     def __post_init__(self) -> None:
         target = to_fraction(self.target)
@@ -377,7 +384,8 @@ def _judge(item: MonthInput, terms: ContractTerms) -> tuple[bool, tuple[_Judged,
     judged = []
     for spec in item.targets:
         actual = item.actuals.get(spec.key)
-        raw = target_status(actual, target=spec.target, direction=spec.direction, minimum=spec.minimum)
+        target, minimum, _weight = spec.exact
+        raw = target_status(actual, target=target, direction=spec.direction, minimum=minimum)
         status, relief = apply_relief(raw, is_queue_speed=spec.is_queue_speed,
                                       is_volume_relieved=is_volume_relieved,
                                       is_dispute_granted=spec.key in item.granted_disputes)
@@ -432,10 +440,10 @@ def score_months(inputs: Iterable[MonthInput], terms: ContractTerms) -> tuple[Mo
                 earn_back = earn_back_state(following, terms.earn_back_months)
             escalated = spec.kind is TargetKind.SLA and is_escalated(breach_months(spec.key), item.month,
                                                                      terms.escalation)
-            exact = None if j.actual is None else _attainment_exact(j.actual, spec.target, spec.direction,
+            exact = None if j.actual is None else _attainment_exact(j.actual, spec.exact[0], spec.direction,
                                                                     cap_fraction)
             # The spec scores every target with data; relief removes the credit, not the measured result.
-            weighted.append((spec.weight, exact))
+            weighted.append((spec.exact[2], exact))
             built.append(TargetResult(
                 spec=spec,
                 actual=None if j.actual is None else float(j.actual),

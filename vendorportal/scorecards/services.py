@@ -91,10 +91,14 @@ def _score(contract: Contract, first: domain.Month, last: domain.Month, data: _L
     accepted = data.accepted.get(contract.id, {})
     forecasts = data.forecasts.get(contract.id, {})
     granted = data.granted.get(contract.id, {})
+    specs_by_version: dict[int, domain.TargetSpec] = {}  # one spec per target version, reused month to month
     inputs = []
-    for month in _window(contract, first, last):
+    # Months after the newest accepted data cannot change earn-back yet; leave them out.
+    newest = max((domain.Month.parse(p) for p in accepted), default=last)
+    for month in [m for m in _window(contract, first, last) if m <= max(last, newest)]:
         in_force = target_domain.in_force(versions, str(month))
-        specs = [(_spec(t, catalog), t.channel or "*") for t in in_force]
+        specs = [(specs_by_version.get(t.id) or specs_by_version.setdefault(t.id, _spec(t, catalog)),
+                  t.channel or "*") for t in in_force]
         month_data = accepted.get(str(month))
         offered = month_data.measures.get("*", {}).get("offered") if month_data else None
         inputs.append(domain.MonthInput(
