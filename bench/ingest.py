@@ -137,8 +137,20 @@ def main() -> None:
     xlsx = to_xlsx(data)
     print(f"file: {args.rows} rows x {len(COLUMNS)} columns, CSV {len(data) / 1e6:.1f} MB, XLSX {len(xlsx) / 1e6:.1f} MB")
 
-    plain = best_of(lambda: sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))))
     app = make_app(args.database_url)
+    path = Path(app.instance_path) / "bench.csv"
+    path.write_bytes(data)
+
+    def read_with_csv():
+        with path.open(newline="", encoding="utf-8") as f:
+            return list(csv.reader(f))
+
+    def stream_with_csv():
+        with path.open(newline="", encoding="utf-8") as f:
+            return sum(1 for _ in csv.reader(f))
+
+    plain = best_of(read_with_csv)  # the bound's baseline: the csv module reads the file into rows
+    streamed = best_of(stream_with_csv)
     contract_id, token = setup(app)
     client = app.test_client()
     # Each run is a new version of the month: the month is reopened by deleting nothing, so use new periods.
@@ -157,20 +169,20 @@ def main() -> None:
         _reopen(app, contract_id)
     xlsx_ingest = min(runs)
 
-    path = Path(app.instance_path) / "bench.csv"
-    path.write_bytes(data)
     child = [sys.executable, __file__, "--memory-child", str(path)]
     if args.database_url:
         child += ["--database-url", args.database_url]
     memory = json.loads(subprocess.run(child, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
 
     ratio_csv, ratio_xlsx = csv_ingest / plain, xlsx_ingest / csv_ingest
-    print(f"csv.reader read:           {plain:8.3f} s")
-    print(f"API ingest, CSV:           {csv_ingest:8.3f} s   ratio {ratio_csv:5.2f} x csv.reader (bound 8)   "
+    print(f"csv.reader, rows read into a list (baseline): {plain:8.3f} s")
+    print(f"csv.reader, rows streamed and dropped:        {streamed:8.3f} s   (for reference; "
+          f"ingest is {csv_ingest / streamed:.1f} x this)")
+    print(f"API ingest, CSV:                              {csv_ingest:8.3f} s   ratio {ratio_csv:5.2f} x csv.reader (bound 8)   "
           f"{verdict(ratio_csv <= 8)}")
-    print(f"API ingest, XLSX:          {xlsx_ingest:8.3f} s   ratio {ratio_xlsx:5.2f} x CSV ingest (bound 3)   "
+    print(f"API ingest, XLSX:                             {xlsx_ingest:8.3f} s   ratio {ratio_xlsx:5.2f} x CSV ingest (bound 3)   "
           f"{verdict(ratio_xlsx <= 3)}")
-    print(f"peak RSS, serving process: {memory['peak_mb']:8.1f} MB  (bound 400 MB; {memory['before_mb']} MB before "
+    print(f"peak RSS, serving process:                    {memory['peak_mb']:8.1f} MB  (bound 400 MB; {memory['before_mb']} MB before "
           f"the upload)   {verdict(memory['peak_mb'] < 400)}")
 
 

