@@ -126,43 +126,40 @@ def _header(cells: list, required_measures: Collection[str]) -> list[str] | None
 
 
 def _typed_dates(column: Sequence, days: set[str]) -> list[str] | None:
-    out = []
-    for value in column:
+    spelled = {}
+    for value in set(column):  # a month has at most 31 distinct dates: convert those, then map
+        text = value
         if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-            value = value.date().isoformat()
-        if not isinstance(value, str) or value not in days:
+            text = value.date().isoformat()
+        if not isinstance(text, str) or text not in days:
             return None
-        out.append(value)
-    return out
+        spelled[value] = text
+    return list(map(spelled.__getitem__, column))
 
 
 def _typed_intervals(column: Sequence) -> list[str] | None:
-    cache: dict = {}
-    out = []
-    for value in column:
-        text = cache.get(value)
-        if text is None:
-            if isinstance(value, dt.time) and not value.second and not value.microsecond:
-                text = value.strftime("%H:%M")
-            elif isinstance(value, str):
-                text = value
-            else:
-                return None
-            if text not in _INTERVALS:
-                return None
-            cache[value] = text
-        out.append(text)
-    return out
+    spelled = {}
+    for value in set(column):
+        if isinstance(value, dt.time) and not value.second and not value.microsecond:
+            text = value.strftime("%H:%M")
+        elif isinstance(value, str):
+            text = value
+        else:
+            return None
+        if text not in _INTERVALS:
+            return None
+        spelled[value] = text
+    return list(map(spelled.__getitem__, column))
 
 
 def _typed_counts(column: Sequence) -> list[int] | None:
-    if not all(type(v) is int for v in column):
+    if set(map(type, column)) != {int}:
         return None
     return list(column) if min(column) >= 0 and max(column) <= parsing.MAX_COUNT else None
 
 
 def _typed_sums(column: Sequence) -> list | None:
-    if not all(type(v) is int or type(v) is Decimal for v in column):
+    if not set(map(type, column)) <= {int, Decimal}:
         return None
     return list(column) if min(column) >= 0 and max(column) <= parsing.MAX_SUM else None
 
@@ -263,26 +260,56 @@ def try_fast(data: bytes, filename: str, *, year: int, month: int, required_meas
     return _finish(keys, rows[1:], year=year, month=month, typed=False, encoding=encoding, delimiter=delimiter)
 
 
+def _sheet_is_plain(book: xlsx.Workbook) -> bool:
+    """Say whether the first sheet holds only plain values (no formulas, rich text, DTDs, comments, percents)."""
+    if any(kind == xlsx._PERCENT for kind in book._style_kinds):
+        return False
+    # Decompress through the workbook's budget, so a bomb is refused here as in the careful reader.
+    sheet = b"".join(book._budget.stream(book._zip, book._members[book._sheet_part]))
+    return not any(marker in sheet for marker in (b"<!", b"<?xml-", b"<f>", b"<f ", b"<f/", b"<r>", b"<rPh"))
+
+
+def _calamine_rows(data: bytes) -> list[list] | None:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a dependency; the careful reader still works without it
+        return None
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    if tuple(sheet.start or (0, 0)) != (0, 0):
+        return None  # the data does not start at A1: let the careful reader number the rows
+    return sheet.to_python(skip_empty_area=False)
+
+
+def _from_calamine(value):
+    # Calamine gives every number as float; Excel stores them as 15-digit decimals, which is how the
+    # careful reader reads them too (int when whole).
+    if type(value) is float:
+        if value.is_integer():
+            return int(value)
+        return Decimal(format(value, ".15g"))
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
 def _fast_xlsx(data: bytes, *, year: int, month: int, required_measures: Collection[str],
                max_rows: int) -> FastResult | None:
     book = xlsx.Workbook(data)
-    rows = book.rows()
-    first = next(rows, None)
-    if first is None or first[0] != 1:
+    if not _sheet_is_plain(book):
         return None
-    keys = _header([c.strip() if isinstance(c, str) else c for c in first[1]], required_measures)
-    if keys is None or len(first[1]) != len(keys):
+    rows = _calamine_rows(data)
+    if not rows or len(rows) < 2 or len(rows) - 1 > max_rows:
         return None
-    book.max_column = len(keys)
+    header = [c.strip() if isinstance(c, str) else c for c in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    keys = _header(header, required_measures)
+    if keys is None:
+        return None
+    width = len(keys)
     body = []
-    expected = 2
-    for row_number, values in rows:
-        if row_number != expected or len(body) >= max_rows:
-            return None  # a blank row or too many rows: the row-by-row parser says so with numbers
-        if len(values) < len(keys):
-            values = [*values, *([None] * (len(keys) - len(values)))]
-        body.append(values)
-        expected += 1
-    if not body or book.dropped_row is not None:
-        return None
+    for row in rows[1:]:
+        if any(v != "" for v in row[width:]):
+            return None  # values right of the header: the careful reader warns about them
+        body.append([_from_calamine(v) for v in row[:width]])
     return _finish(keys, body, year=year, month=month, typed=True, encoding=None, delimiter=None)
