@@ -393,13 +393,16 @@ def _judge(item: MonthInput, terms: ContractTerms) -> tuple[bool, tuple[_Judged,
     return is_volume_relieved, tuple(judged)
 
 
-def score_months(inputs: Iterable[MonthInput], terms: ContractTerms) -> tuple[MonthScorecard, ...]:
+def score_months(inputs: Iterable[MonthInput], terms: ContractTerms,
+                 only: Iterable[Month] | None = None) -> tuple[MonthScorecard, ...]:
     """Build the scorecards of a run of months, oldest first.
 
     Earn-back for a month looks at the later months given (months not given are not known yet), and
     escalation at the earlier ones, so pass the W − 1 months before the first month of interest and
-    any months after it that are known.
+    any months after it that are known. With `only`, just those months' scorecards are built; the
+    other months are judged (status only) for earn-back and escalation.
     """
+    wanted = None if only is None else set(only)
     items = sorted(inputs, key=lambda item: item.month)
     if len({item.month for item in items}) != len(items):
         raise ValueError("each month may appear only once")
@@ -423,6 +426,8 @@ def score_months(inputs: Iterable[MonthInput], terms: ContractTerms) -> tuple[Mo
 
     scorecards = []
     for item in items:
+        if wanted is not None and item.month not in wanted:
+            continue
         is_volume_relieved, results = judged[item.month]
         built = []
         weighted: list[tuple[Number, Fraction | None]] = []

@@ -113,7 +113,8 @@ def _score(contract: Contract, first: domain.Month, last: domain.Month, data: _L
         volume_tolerance_percent=Decimal(contract.volume_tolerance_percent),
         escalation=domain.EscalationRule(contract.escalation_breaches, contract.escalation_window_months),
     )
-    cards = {card.month: card for card in domain.score_months(inputs, terms)}
+    focus = [first.shift(n) for n in range(last.ordinal - first.ordinal + 1)]
+    cards = {card.month: card for card in domain.score_months(inputs, terms, only=focus)}
     out = {}
     for n in range(last.ordinal - first.ordinal + 1):
         month = first.shift(n)

@@ -576,3 +576,18 @@ def test_attainment_stays_between_zero_and_the_cap(actual: float, target: float,
     assert value is not None and 0 <= value <= 1.2
     met = target_status(actual, target=target, direction=direction) is Status.MET
     assert met == (value >= 1)
+
+
+def test_scoring_only_some_months_gives_the_same_scorecards_for_them() -> None:
+    terms = ContractTerms(monthly_fee=Decimal("1000000"), currency="JPY", at_risk_percent=Decimal(10),
+                          earn_back_months=2, escalation=EscalationRule(2, 3))
+    spec = TargetSpec(key="sl", metric="service_level", kind=TargetKind.SLA, direction=Direction.HIGHER,
+                      target=80, minimum=75, allocation_percent=50)
+    start = Month(2026, 1)
+    actuals = [70, 85, 72, 90, 91, 60]
+    inputs = [MonthInput(month=start.shift(i), targets=(spec,), actuals={"sl": a}) for i, a in enumerate(actuals)]
+    every = {card.month: card for card in score_months(inputs, terms)}
+    some = score_months(inputs, terms, only=[start.shift(2), start.shift(4)])
+    assert [card.month for card in some] == [start.shift(2), start.shift(4)]
+    for card in some:
+        assert card == every[card.month]
