@@ -77,20 +77,43 @@ def _english_leaks(text: str, catalog) -> list[str]:
 @pytest.fixture
 def japanese_world(app, create_vendor, create_contract, create_user):
     vendor = create_vendor(name="株式会社コールプラス", code="CP01")
-    contract = create_contract(vendor, title="会員サポート", reference="CP-1")
+    contract = create_contract(vendor, title="会員サポート", reference="CP-1", start_date="2025-01-01")
+    from vendorportal.contracts.models import Contract
+    from vendorportal.extensions import db
+    from vendorportal.targets import services as targets
+    from vendorportal.uploads import services as uploads
+
+    with app.app_context():
+        row = db.session.get(Contract, contract.id)
+        targets.add_target(db.session, None, row, {"metric": "service_level", "kind": "sla", "target": "80",
+                                                   "minimum": "75", "credit_allocation_percent": "50",
+                                                   "effective_from": "2026-01"})
+        data = (b"date,interval,channel,offered,answered,answered_within_sl,abandoned,abandoned_short,"
+                b"agents_staffed,handle_time_total_s\n2026-04-01,09:00,phone,100,90,60,10,2,3,27000\n")
+        outcome = uploads.submit_file(db.session, None, row, period="2026-04", filename="4月.csv", data=data,
+                                      tz="Asia/Tokyo")
+        uploads.accept_submission(db.session, type("A", (), {"id": None})(), outcome.submission)
+        targets.raise_dispute(db.session, None, row, period="2026-04", series_key="service_level@*",
+                              reason="停電のため", is_breached=True)
+        db.session.commit()
+        submission_id = outcome.submission.id
     names = {"admin": "管理 太郎", "manager": "小林 花", "executive": "渡辺 健二"}
     users = {role: create_user(role, language="ja", name=name) for role, name in names.items()}
     users["vendor"] = create_user("vendor", vendor=vendor, language="ja", name="佐藤 美咲")
+    users["submission_id"] = submission_id
     return vendor, contract, users
 
 
 def test_japanese_pages_show_no_untranslated_message(app, japanese_world):
     vendor, contract, users = japanese_world
+    submission_id = users.pop("submission_id")
     catalog = _catalog()
     pages = ["/home", "/vendors/", f"/vendors/{vendor.id}", "/vendors/new", f"/vendors/{vendor.id}/edit",
              "/contracts/", f"/contracts/{contract.id}", "/contracts/new", f"/contracts/{contract.id}/edit",
              "/users/", "/users/new", f"/users/{users['manager'].id}/edit", "/users/tokens", "/audit/",
-             "/account/password", "/nowhere"]
+             "/account/password", "/nowhere", f"/contracts/{contract.id}/targets", f"/contracts/{contract.id}/data",
+             f"/contracts/{contract.id}/scorecard?period=2026-04", f"/submissions/{submission_id}", "/review",
+             "/portfolio?period=2026-04", "/metrics"]
     checked = 0
     for role, user in users.items():
         client = app.test_client()
@@ -102,13 +125,14 @@ def test_japanese_pages_show_no_untranslated_message(app, japanese_world):
                 assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text), f"{url} as {role} is not Japanese"
                 assert not _english_leaks(text, catalog), f"{url} as {role}: {_english_leaks(text, catalog)}"
                 checked += 1
-    assert checked >= 40
+    assert checked >= 60
     login_page = _visible_text(app.test_client().get("/login", headers={"Accept-Language": "ja"}).get_data(as_text=True))
     assert "ログイン" in login_page and not _english_leaks(login_page, catalog)
 
 
 def test_form_errors_and_flashes_are_japanese(app, japanese_world):
     _vendor, _contract, users = japanese_world
+    users.pop("submission_id")
     client = app.test_client()
     client.post("/login", data={"email": users["manager"].email, "password": TEST_PASSWORD})
     page = _visible_text(client.post("/vendors/new", data={"name": "", "code": "x", "tier": "low"}).get_data(as_text=True))
