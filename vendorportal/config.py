@@ -32,6 +32,7 @@ WTF_CSRF_TIME_LIMIT = 3600 * 8
 
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 # Sign-in throttling: failures per key within the window before the key is locked.
 LOGIN_MAX_FAILURES = 5

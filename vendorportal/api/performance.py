@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import Conflict, ValidationFailed
+from vendorportal.core.formatting import today
 from vendorportal.extensions import db
 from vendorportal.scorecards import services as scorecards
 from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
@@ -127,6 +128,8 @@ def accept_submission(submission_id: int):
         uploads.accept_submission(db.session, actor(), submission, (body or {}).get("comment"))
     except Conflict as err:
         return _conflict(err)
+    contract = _contract(submission.contract_id)
+    scorecards.raise_escalation_actions(db.session, contract, targets.parse_period(submission.period), today())
     db.session.commit()
     notifications.deliver(notifications.reviewed_mails(db.session, submission, _contract(submission.contract_id)))
     return uploads.submission_to_dict(submission)

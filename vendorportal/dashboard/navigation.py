@@ -24,10 +24,13 @@ _ITEMS = (
     ("contracts.index", _l("Contracts"), policies.can_list_contracts,
      ("contracts.", "targets.index", "submissions.index", "submissions.detail", "scorecards.")),
     ("submissions.queue", _l("Review"), policies.can_review_submissions, ("submissions.queue",)),
+    ("actions.index", _l("Corrective actions"), policies.can_list_actions, ("actions.",)),
+    ("checklists.templates", _l("Checklists"), policies.can_view_templates, ("checklists.template",)),
     ("targets.metrics", _l("Metrics"), policies.can_list_contracts, ("targets.metrics",)),
     ("audit.index", _l("Audit log"), policies.can_view_audit, ("audit.",)),
     ("users.index", _l("Users"), policies.can_manage_users, ("users.index", "users.create", "users.edit")),
     ("users.tokens", _l("API tokens"), policies.can_manage_own_tokens, ("users.tokens",)),
+    ("checklists.inbox", _l("Notifications"), policies.can_manage_own_tokens, ("checklists.inbox",)),
 )
 
 

@@ -86,6 +86,7 @@ def _users(ids: dict[str, int]) -> list[dict]:
         {"email": f"vendor@{DEMO_DOMAIN}", "name": "Maria Santos", "role": "vendor", "vendor_id": ids["NWCS"]},
         {"email": f"callplus@{DEMO_DOMAIN}", "name": "佐藤 美咲", "role": "vendor", "vendor_id": ids["CALLPLUS"],
          "language": "ja"},
+        {"email": f"brightdesk@{DEMO_DOMAIN}", "name": "Daniel Okafor", "role": "vendor", "vendor_id": ids["BRIGHT"]},
     ]
 
 
@@ -114,6 +115,9 @@ def seed_demo(session: Session, today: dt.date | None = None) -> SeedResult:
         manager = users[f"manager@{DEMO_DOMAIN}"]
         vendor_users = {u.vendor_id: u for u in users.values() if u.vendor_id}
         result.submissions = seed_performance(session, manager, vendor_users, today)
+        from vendorportal.demo.security import seed_security
+
+        seed_security(session, manager, vendor_users, [ids["NWCS"], ids["CALLPLUS"], ids["BRIGHT"]], today)
     return result
 
 

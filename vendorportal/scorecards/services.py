@@ -251,3 +251,25 @@ def trend_charts(session: Session, contract: Contract, month: domain.Month, loca
             target_label=target_label, minimum_label=minimum_label)
         out.append((spec.key, charts.render_trend_svg(chart)))
     return out
+
+
+def raise_escalation_actions(session: Session, contract: Contract, month: domain.Month, today) -> list:
+    """Raise one corrective action per SLA that the month's scorecard escalates (never twice)."""
+    import datetime as dt
+
+    from vendorportal.security import actions
+
+    card = build_scorecard(session, contract, month)
+    raised = []
+    for key in card.card.escalated_targets:
+        metric, _sep, channel = key.partition("@")
+        info = card.catalog.get(metric)
+        name = info.name_en if info else metric
+        title = (f"{contract.reference}: {name}{'' if channel == '*' else ' (' + channel + ')'} breached "
+                 f"{contract.escalation_breaches} times in {contract.escalation_window_months} months ({month})")
+        action = actions.raise_escalation(session, vendor_id=contract.vendor_id, contract_id=contract.id,
+                                          series_key=key, period=str(month), title=title,
+                                          due_date=today + dt.timedelta(days=30))
+        if action is not None:
+            raised.append(action)
+    return raised

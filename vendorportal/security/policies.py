@@ -141,3 +141,45 @@ def can_raise_dispute(actor: Actor | None, contract) -> bool:
 
 def can_decide_disputes(actor: Actor | None) -> bool:
     return is_manager(actor)
+
+
+# Security checklists and actions
+def can_view_assessment(actor: Actor | None, assessment) -> bool:
+    return is_client_staff(actor) or _owns_vendor(actor, assessment.vendor_id)
+
+
+def can_answer_assessment(actor: Actor | None, assessment) -> bool:
+    return _owns_vendor(actor, assessment.vendor_id)
+
+
+def can_review_assessments(actor: Actor | None) -> bool:
+    return is_manager(actor)
+
+
+def can_view_templates(actor: Actor | None) -> bool:
+    return is_client_staff(actor)
+
+
+def can_manage_templates(actor: Actor | None) -> bool:
+    return is_manager(actor)
+
+
+def can_view_action(actor: Actor | None, action) -> bool:
+    return is_client_staff(actor) or _owns_vendor(actor, action.vendor_id)
+
+
+def can_update_action(actor: Actor | None, action) -> bool:
+    """Managers, and staff of the action's vendor; which steps each may take is the domain's rule."""
+    return is_manager(actor) or _owns_vendor(actor, action.vendor_id)
+
+
+def can_create_action(actor: Actor | None) -> bool:
+    return is_manager(actor)
+
+
+def can_view_evidence(actor: Actor | None, evidence) -> bool:
+    return is_client_staff(actor) or _owns_vendor(actor, evidence.vendor_id)
+
+
+def can_list_actions(actor: Actor | None) -> bool:
+    return is_client_staff(actor) or is_vendor_staff(actor)

@@ -12,6 +12,7 @@ from vendorportal.core.errors import Conflict, ValidationFailed
 from vendorportal.core.formatting import today
 from vendorportal.extensions import db
 from vendorportal.scorecards import services as scorecards
+from vendorportal.scorecards.domain import Month
 from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.uploads import notifications, services
 from vendorportal.uploads import templates as upload_templates
@@ -98,6 +99,7 @@ def review(submission_id: int):
     try:
         if request.form.get("action") == "accept":
             services.accept_submission(db.session, actor(), submission, form.comment.data)
+            scorecards.raise_escalation_actions(db.session, contract, Month.parse(submission.period), today())
             message = _("%(month)s version %(v)d accepted.", month=submission.period, v=submission.version)
         else:
             services.return_submission(db.session, actor(), submission, form.comment.data or "")

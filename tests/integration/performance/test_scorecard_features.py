@@ -173,3 +173,27 @@ def test_the_demo_shows_every_state(runner, app):
     assert statuses.get("accepted", 0) >= 25 and statuses.get("returned") == 1 and statuses.get("submitted") == 1
     assert late >= 2 and granted == 1
     assert runner.invoke(args=["verify-audit"]).exit_code == 0
+
+
+def test_an_escalation_raises_one_corrective_action(client, contract_with_sla):
+    contract, tokens, _m, _s = contract_with_sla
+    accept(client, contract, tokens, "2026-06", month_file("2026-06", 0.70))
+    accept(client, contract, tokens, "2026-07", month_file("2026-07", 0.70))  # 2 breaches in 3 months
+    actions = client.get("/api/v1/actions?source=escalation", headers=bearer(tokens["vendor"])).get_json()["items"]
+    assert len(actions) == 1 and actions[0]["contract_id"] == contract.id and actions[0]["owner"] == "vendor"
+    assert "2026-07" in actions[0]["title"]
+
+
+def test_the_demo_has_assessments_findings_and_actions_in_every_status(runner, app):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    from sqlalchemy import func, select
+
+    from vendorportal.extensions import db
+    from vendorportal.security.models import Action, Assessment, Finding
+
+    with app.app_context():
+        assessments = dict(db.session.execute(select(Assessment.status, func.count()).group_by(Assessment.status)).all())
+        actions = {s for s in db.session.execute(select(Action.status)).scalars()}
+        findings = db.session.execute(select(func.count()).select_from(Finding)).scalar()
+    assert assessments.get("closed") == 3 and assessments.get("in_progress") == 3
+    assert actions >= {"open", "in_progress", "done", "verified"} and findings >= 3

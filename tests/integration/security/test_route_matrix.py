@@ -6,6 +6,7 @@ Ids in the URLs belong to vendor A; "vendor_a" is staff of vendor A, "vendor_b" 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -96,6 +97,27 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("scorecards.raise_dispute", "POST"): row(LOGIN, 403, 403, 403, 302, 404),
     ("scorecards.decide_dispute", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
     ("dashboard.portfolio", "GET"): row(LOGIN, 200, 200, 200, 404, 404),
+    ("checklists.templates", "GET"): row(LOGIN, 200, 200, 200, 404, 404),
+    ("checklists.templates", "POST"): row(LOGIN, 404, 404, 403, 404, 404),  # no template given
+    ("checklists.template", "GET"): row(LOGIN, 200, 200, 200, 404, 404),
+    ("checklists.template", "POST"): row(LOGIN, 404, 404, 403, 404, 404),  # no item given
+    ("checklists.vendor_assessments", "GET"): OWN_VENDOR,
+    ("checklists.vendor_assessments", "POST"): row(LOGIN, 404, 404, 403, 403, 404),  # no template given
+    ("checklists.assessment", "GET"): OWN_VENDOR,
+    ("checklists.answer", "POST"): row(LOGIN, 403, 403, 403, 302, 404),
+    ("checklists.submit", "POST"): row(LOGIN, 403, 403, 403, 302, 404),
+    ("checklists.review", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
+    ("checklists.decide", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
+    ("checklists.evidence", "GET"): OWN_VENDOR,
+    ("checklists.inbox", "GET"): EVERYONE,
+    ("actions.index", "GET"): EVERYONE,
+    ("actions.detail", "GET"): OWN_VENDOR,
+    ("actions.detail", "POST"): row(LOGIN, 302, 302, 403, 302, 404),
+    ("api.list_assessments", "GET"): API_OWN_VENDOR,
+    ("api.get_assessment", "GET"): API_OWN_VENDOR,
+    ("api.answer_item", "POST"): row(401, 403, 403, 403, 422, 404),
+    ("api.list_actions", "GET"): API_EVERYONE,
+    ("api.update_action", "PATCH"): row(401, 422, 422, 403, 422, 404),
 }
 
 UNCHECKED_ENDPOINTS = {"static"}
@@ -144,11 +166,26 @@ def world(app, create_vendor, create_contract, create_user, create_token):
         dispute = target_services.raise_dispute(
             db.session, db.session.get(User, users["vendor_a"].id), db.session.get(Contract, contract_a.id),
             period="2026-04", series_key="service_level@*", reason="Storm outage", is_breached=True)
+        from vendorportal.security import actions as action_services
+        from vendorportal.security import services as checklist_services
+
+        template = checklist_services.ensure_default_template(db.session)
+        assessment = checklist_services.send_assessment(
+            db.session, db.session.get(User, manager.id), vendor_id=vendor_a.id, template=template,
+            due_date=dt.date(2099, 1, 1), today=dt.date(2026, 1, 1))
+        first_answer = sorted(assessment.answers, key=lambda a: a.id)[0]
+        evidence = checklist_services.add_evidence(db.session, db.session.get(User, users["vendor_a"].id),
+                                                   vendor_id=vendor_a.id, filename="proof.pdf", data=b"%PDF-1.4",
+                                                   max_bytes=10**6, answer=first_answer)
+        action = action_services.create_action(db.session, db.session.get(User, manager.id), {
+            "vendor_id": vendor_a.id, "title": "Fix the door", "owner": "vendor", "due_date": "2099-02-01"})
         db.session.commit()
         submission_id, dispute_id = outcome.submission.id, dispute.id
+        security_ids = {"template_id": template.id, "assessment_id": assessment.id, "item_id": first_answer.item_id,
+                        "answer_id": first_answer.id, "evidence_id": evidence.id, "action_id": action.id}
     params = {"vendor_id": vendor_a.id, "contract_id": contract_a.id, "document_id": docs[0],
               "user_id": manager.id, "token_id": spare_id, "submission_id": submission_id, "fmt": "csv",
-              "dispute_id": dispute_id}
+              "dispute_id": dispute_id, **security_ids}
     return {"users": users, "tokens": tokens, "params": params}
 
 

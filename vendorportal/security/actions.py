@@ -1,0 +1,121 @@
+"""Use cases for corrective actions: create, move through open → in_progress → done → verified, list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vendorportal.core.errors import FieldError, Forbidden, ValidationFailed
+from vendorportal.core.validation import Cleaner
+from vendorportal.security import domain, policies
+from vendorportal.security.models import Action, ActionEvent
+
+__all__ = ["Action", "ActionEvent"]
+
+
+def _role(actor) -> str:
+    role = getattr(actor, "role", "")
+    return getattr(role, "value", role)
+
+
+def create_action(session: Session, actor, data: dict) -> Action:
+    """Create an action by hand (managers)."""
+    c = Cleaner(data)
+    c.integer("vendor_id", minimum=1)
+    c.text("title", max_len=200)
+    c.text("description", required=False, max_len=4000, default="")
+    c.choice("owner", ("vendor", "client"))
+    c.date("due_date")
+    values = c.result()
+    action = Action(source="manual", status="open", created_by_id=getattr(actor, "id", None), **values)
+    session.add(action)
+    session.flush()
+    return action
+
+
+def raise_escalation(session: Session, *, vendor_id: int, contract_id: int, series_key: str, period: str,
+                     title: str, due_date: dt.date) -> Action | None:
+    """Raise the action for a scorecard escalation once (the same escalation never makes two)."""
+    ref = f"escalation:{contract_id}:{series_key}:{period}"
+    if session.execute(select(Action.id).where(Action.source_ref == ref)).scalar() is not None:
+        return None
+    action = Action(vendor_id=vendor_id, contract_id=contract_id, source="escalation", source_ref=ref,
+                    title=title[:200], owner="vendor", due_date=due_date, status="open")
+    session.add(action)
+    session.flush()
+    return action
+
+
+def update_action(session: Session, actor, action: Action, *, status: str | None, comment: str | None,
+                  ) -> ActionEvent:
+    """Record a step of an action: a status change the actor may make, and/or a comment.
+
+    :raises ValidationFailed: neither a change nor a comment, or an unknown status.
+    :raises Forbidden: the actor may not make this change.
+    """
+    if not status and not (comment or "").strip():
+        raise ValidationFailed([FieldError("comment", _l("Write a comment or choose a new status."))])
+    new = None
+    if status and status != action.status:
+        try:
+            target = domain.ActionStatus(status)
+        except ValueError:
+            raise ValidationFailed([FieldError("status", _l("Choose one of the statuses."))]) from None
+        try:
+            new = domain.transition(domain.ActionStatus(action.status), target, role=_role(actor),
+                                    owner=domain.ActionOwner(action.owner))
+        except domain.TransitionRefused:
+            raise Forbidden() from None
+    event = ActionEvent(action_id=action.id, vendor_id=action.vendor_id, actor_id=getattr(actor, "id", None),
+                        from_status=action.status if new else None, to_status=new.value if new else None,
+                        comment=(comment or "").strip()[:4000] or None)
+    if new is not None:
+        action.status = new.value
+    session.add(event)
+    session.flush()
+    return event
+
+
+def allowed_statuses(actor, action: Action) -> list[str]:
+    """Return the statuses the actor may move the action to, for the form."""
+    allowed = domain.allowed_transitions(domain.ActionStatus(action.status), role=_role(actor),
+                                         owner=domain.ActionOwner(action.owner))
+    return [s.value for s in domain.ActionStatus if s in allowed]
+
+
+def list_actions(session: Session, actor, *, vendor_id: int | None = None, status: str | None = None,
+                 source: str | None = None, overdue_only: bool = False, today: dt.date) -> list[Action]:
+    """Return the actions the actor may see, filtered, most urgent first."""
+    stmt = select(Action)
+    scope = policies.vendor_scope(actor)
+    if scope is not None:
+        stmt = stmt.where(Action.vendor_id == scope)
+    elif not policies.is_client_staff(actor):
+        return []
+    if vendor_id is not None:
+        stmt = stmt.where(Action.vendor_id == vendor_id)
+    if status:
+        stmt = stmt.where(Action.status == status)
+    if source:
+        stmt = stmt.where(Action.source == source)
+    actions = list(session.execute(stmt.order_by(Action.due_date, Action.id)).scalars())
+    if overdue_only:
+        actions = [a for a in actions if is_overdue(a, today)]
+    return actions
+
+
+def is_overdue(action: Action, today: dt.date) -> bool:
+    return domain.is_overdue(action.due_date, domain.ActionStatus(action.status), today)
+
+
+def action_to_dict(action: Action, today: dt.date) -> dict:
+    return {
+        "id": action.id, "vendor_id": action.vendor_id, "contract_id": action.contract_id, "source": action.source,
+        "title": action.title, "description": action.description, "owner": action.owner,
+        "due_date": action.due_date.isoformat(), "status": action.status, "overdue": is_overdue(action, today),
+        "events": [{"from": e.from_status, "to": e.to_status, "comment": e.comment,
+                    "at": e.created_at.isoformat()} for e in action.events],
+    }

@@ -1,0 +1,125 @@
+"""Notifications for checklists and actions: in the portal inbox and by e-mail, each event once per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vendorportal.auth.models import Role, User
+from vendorportal.core import mail
+from vendorportal.core.db import utcnow
+from vendorportal.security import domain
+from vendorportal.security.models import Action, Assessment, Notification
+
+log = logging.getLogger(__name__)
+
+
+def _people(session: Session, *, vendor_id: int | None) -> list[User]:
+    stmt = select(User).where(User.is_active.is_(True))
+    if vendor_id is None:
+        return list(session.execute(stmt.where(User.role.in_((Role.MANAGER, Role.ADMIN)))).scalars())
+    return list(session.execute(stmt.where(User.role == Role.VENDOR, User.vendor_id == vendor_id)).scalars())
+
+
+def _text(kind: str, **values) -> str:
+    # Each message is formatted only for its own kind: the others' placeholders are not in `values`.
+    texts = {
+        "assessment_sent": lambda: _("A security assessment was sent to you; it is due on %(due)s.", **values),
+        "assessment_due_soon": lambda: _("The security assessment is due on %(due)s.", **values),
+        "assessment_overdue": lambda: _("The security assessment was due on %(due)s and is overdue.", **values),
+        "assessment_returned": lambda: _("The security assessment was returned: %(comment)s", **values),
+        "assessment_submitted": lambda: _("%(vendor)s submitted its security assessment for review.", **values),
+        "action_assigned": lambda: _("A corrective action was assigned: %(title)s (due %(due)s).", **values),
+        "action_due_soon": lambda: _("The corrective action %(title)s is due on %(due)s.", **values),
+        "action_overdue": lambda: _("The corrective action %(title)s was due on %(due)s and is overdue.", **values),
+        "action_done": lambda: _("The corrective action %(title)s is done and waits for verification.", **values),
+    }
+    return texts[kind]()
+
+
+def notify(session: Session, users: list[User], *, kind: str, event_key: str, link: str, **values) -> list[mail.Mail]:
+    """Put one notification per person in the portal (once per event) and return the mails to send."""
+    known = set(session.execute(select(Notification.user_id).where(
+        Notification.event_key == event_key, Notification.user_id.in_([u.id for u in users]))).scalars())
+    mails = []
+    for user in users:
+        if user.id in known:
+            continue
+        with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            message = _text(kind, **values)
+            subject = _("[VendorPortal] %(message)s", message=message[:120])
+        session.add(Notification(user_id=user.id, event_key=event_key, kind=kind, message=message, link=link,
+                                 mailed_at=utcnow()))
+        mails.append(mail.Mail(to=(user.email,), subject=subject.replace("\n", " "), text=message + "\n\n" + link))
+    session.flush()
+    return mails
+
+
+def deliver(mails: list[mail.Mail]) -> None:
+    """Send after commit; a mail server problem never undoes the change."""
+    for message in mails:
+        try:
+            mail.send(message)
+        except (smtplib.SMTPException, OSError, ValueError):
+            log.exception("could not send %r", message.subject)
+
+
+def assessment_sent(session: Session, assessment: Assessment, link: str) -> list[mail.Mail]:
+    return notify(session, _people(session, vendor_id=assessment.vendor_id), kind="assessment_sent",
+                  event_key=f"assessment:{assessment.id}:sent", link=link, due=assessment.due_date.isoformat())
+
+
+def assessment_returned(session: Session, assessment: Assessment, link: str) -> list[mail.Mail]:
+    return notify(session, _people(session, vendor_id=assessment.vendor_id), kind="assessment_returned",
+                  event_key=f"assessment:{assessment.id}:returned:{utcnow():%Y%m%d%H%M%S}", link=link,
+                  comment=assessment.return_comment or "")
+
+
+def assessment_submitted(session: Session, assessment: Assessment, vendor_name: str, link: str) -> list[mail.Mail]:
+    return notify(session, _people(session, vendor_id=None), kind="assessment_submitted",
+                  event_key=f"assessment:{assessment.id}:submitted:{utcnow():%Y%m%d%H%M%S}", link=link,
+                  vendor=vendor_name)
+
+
+def action_assigned(session: Session, action: Action, link: str) -> list[mail.Mail]:
+    people = _people(session, vendor_id=action.vendor_id if action.owner == "vendor" else None)
+    return notify(session, people, kind="action_assigned", event_key=f"action:{action.id}:assigned", link=link,
+                  title=action.title, due=action.due_date.isoformat())
+
+
+def action_done(session: Session, action: Action, link: str) -> list[mail.Mail]:
+    return notify(session, _people(session, vendor_id=None), kind="action_done",
+                  event_key=f"action:{action.id}:done:{utcnow():%Y%m%d%H%M%S}", link=link, title=action.title)
+
+
+def run_reminders(session: Session, today: dt.date, link_for) -> list[mail.Mail]:
+    """Find what is due soon or overdue today and notify once per event (safe to run twice a day)."""
+    mails: list[mail.Mail] = []
+    assessments = list(session.execute(select(Assessment).where(
+        Assessment.status.in_(("sent", "in_progress", "returned")))).scalars())
+    by_id = {a.id: a for a in assessments}
+    facts = [domain.AssessmentFacts(a.id, a.status, a.due_date) for a in assessments]
+    for event in domain.assessment_events(facts, today):
+        a = by_id[event.subject_id]
+        mails += notify(session, _people(session, vendor_id=a.vendor_id), kind=event.kind, event_key=event.key,
+                        link=link_for("assessment", a.id), due=a.due_date.isoformat())
+    actions = list(session.execute(select(Action).where(Action.status.in_(("open", "in_progress")))).scalars())
+    actions_by_id = {a.id: a for a in actions}
+    for event in domain.action_events([domain.ActionFacts(a.id, a.status, a.due_date) for a in actions], today):
+        a = actions_by_id[event.subject_id]
+        people = _people(session, vendor_id=a.vendor_id if a.owner == "vendor" else None)
+        mails += notify(session, people, kind=event.kind, event_key=event.key, link=link_for("action", a.id),
+                        title=a.title, due=a.due_date.isoformat())
+    return mails
+
+
+def inbox(session: Session, user: User, limit: int = 50) -> list[Notification]:
+    return list(session.execute(select(Notification).where(Notification.user_id == user.id)
+                                .order_by(Notification.id.desc()).limit(limit)).scalars())
