@@ -192,7 +192,33 @@ def verify_audit() -> None:
     click.echo(f"Audit log intact: {result.checked} events verified.")
 
 
-APP_COMMANDS = (init_db, seed_demo, create_user, create_token, list_tokens, revoke_token, verify_audit)
+@click.command("send-reminders")
+@click.option("--date", "day", default=None, help="Pretend today is this date (YYYY-MM-DD).")
+@with_appcontext
+def send_reminders(day: str | None) -> None:
+    """Notify what is due soon or overdue today; safe to run more than once a day."""
+    import datetime as dt
+
+    from flask import current_app
+
+    from vendorportal.core.database import unit_of_work
+    from vendorportal.core.formatting import today
+    from vendorportal.security import notifications
+
+    base = current_app.config.get("PORTAL_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    def link_for(kind: str, ident: int) -> str:
+        return f"{base}/assessments/{ident}" if kind == "assessment" else f"{base}/actions/{ident}"
+
+    when = dt.date.fromisoformat(day) if day else today()
+    with unit_of_work(_actor()) as session:
+        mails = notifications.run_reminders(session, when, link_for)
+    notifications.deliver(mails)
+    click.echo(f"{len(mails)} reminder(s) for {when}.")
+
+
+APP_COMMANDS = (init_db, seed_demo, create_user, create_token, list_tokens, revoke_token, verify_audit,
+                send_reminders)
 
 
 def register_commands(app) -> None:

@@ -57,3 +57,5 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_SENDER = "VendorPortal <no-reply@localhost>"
 MAIL_TIMEOUT = 10
+# The portal's address, for links in mail sent outside a request (reminders, packs).
+PORTAL_URL = "http://127.0.0.1:5000"

@@ -304,3 +304,20 @@ def assessment_to_dict(assessment: Assessment, locale: str = "en") -> dict:
         } for a in sorted(assessment.answers, key=lambda a: a.item.position)],
     }
 
+
+
+def _scored(assessment: Assessment) -> dict[str, domain.ScoredAnswer]:
+    return {a.item.code: domain.ScoredAnswer(
+        item_code=a.item.code, category=a.item.category, weight=a.item.weight,
+        response=domain.Response(a.response) if a.response else None, review=domain.Review(a.review))
+        for a in assessment.answers}
+
+
+def changes_since_previous(session: Session, assessment: Assessment) -> tuple[Assessment | None, list]:
+    """Return the vendor's previous assessment and what changed item by item and per category since it."""
+    previous = session.execute(select(Assessment).where(
+        Assessment.vendor_id == assessment.vendor_id, Assessment.id < assessment.id)
+        .order_by(Assessment.id.desc()).limit(1)).scalar_one_or_none()
+    if previous is None:
+        return None, []
+    return previous, domain.compare(_scored(previous), _scored(assessment))

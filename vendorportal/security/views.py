@@ -139,8 +139,10 @@ def assessment(assessment_id: int):
     item = _assessment(assessment_id)
     answers = sorted(item.answers, key=lambda a: a.item.position)
     can_answer = policies.can_answer_assessment(actor(), item) and item.status in services.OPEN_STATUSES
+    previous, changes = services.changes_since_previous(db.session, item)
     return render_template(
         "checklists/assessment.html", assessment=item, answers=answers, scores=services.scores(item),
+        previous=previous, changes=changes,
         findings={f.answer_id: f for f in services.findings_of(db.session, item.id)}, categories=CATEGORY_NAMES,
         locale=_locale(), can_answer=can_answer,
         can_review=policies.can_review_assessments(actor()) and item.status == "submitted",
@@ -271,7 +273,24 @@ def index():
     items = actions.list_actions(db.session, actor(), overdue_only=overdue, today=day, **filters)
     vendors = {v.id: v for v in db.session.query(Vendor).all()} if policies.is_client_staff(actor()) else {}
     return render_template("actions/index.html", actions=items, filters=filters, overdue=overdue, today=day,
-                           is_overdue=actions.is_overdue, vendors=vendors)
+                           is_overdue=actions.is_overdue, vendors=vendors,
+                           can_create=policies.can_create_action(actor()))
+
+
+@actions_bp.route("/new", methods=["POST"])
+@login_required
+@checked(policies.can_create_action)
+def create():
+    try:
+        action = actions.create_action(db.session, actor(), request.form.to_dict())
+    except ValidationFailed as err:
+        flash(_problem(err), "danger")
+        return redirect(url_for("actions.index"))
+    mails = notifications.action_assigned(db.session, action, _link("action", action.id))
+    db.session.commit()
+    notifications.deliver(mails)
+    flash(_("Action created."), "success")
+    return redirect(url_for("actions.detail", action_id=action.id))
 
 
 @actions_bp.route("/<int:action_id>", methods=["GET", "POST"])

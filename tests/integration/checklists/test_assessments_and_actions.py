@@ -199,3 +199,32 @@ def test_audit_events_for_answers_reviews_and_evidence(app, runner, setup):
         kinds = set(db.session.execute(select(AuditEvent.entity_type)).scalars())
     assert {"assessment_answers", "evidence_files", "assessments"} <= kinds
     assert runner.invoke(args=["verify-audit"]).exit_code == 0
+
+
+def test_send_reminders_command_is_idempotent(app, runner, setup):
+    from vendorportal.extensions import db
+    from vendorportal.security.models import Assessment, Notification
+
+    with app.app_context():
+        db.session.get(Assessment, setup["assessment_id"]).due_date = dt.date(2026, 12, 5)
+        db.session.commit()
+    first = runner.invoke(args=["send-reminders", "--date", "2026-12-01"])
+    again = runner.invoke(args=["send-reminders", "--date", "2026-12-01"])
+    assert first.exit_code == 0 and "1 reminder(s)" in first.output
+    assert again.exit_code == 0 and "0 reminder(s)" in again.output
+    with app.app_context():
+        assert db.session.query(Notification).count() == 1
+
+
+def test_managers_create_actions_by_hand(app, client, setup):
+    web = app.test_client()
+    sign_in(web, setup["manager"])
+    created = web.post("/actions/new", data={"vendor_id": setup["vendor"].id, "title": "Review the IVR menu",
+                                             "owner": "client", "due_date": "2099-05-01", "description": ""})
+    assert created.status_code == 302
+    items = client.get("/api/v1/actions?source=manual", headers=bearer(setup["tokens"]["manager"])).get_json()["items"]
+    assert [a["title"] for a in items] == ["Review the IVR menu"] and items[0]["owner"] == "client"
+    vendor_web = app.test_client()
+    sign_in(vendor_web, setup["staff"])
+    assert vendor_web.post("/actions/new", data={"vendor_id": setup["vendor"].id, "title": "x", "owner": "vendor",
+                                                 "due_date": "2099-05-01"}).status_code == 403

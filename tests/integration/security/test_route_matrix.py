@@ -112,6 +112,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("checklists.inbox", "GET"): EVERYONE,
     ("actions.index", "GET"): EVERYONE,
     ("actions.detail", "GET"): OWN_VENDOR,
+    ("actions.create", "POST"): row(LOGIN, 302, 302, 403, 403, 403),  # an empty form: flashed, redirected
     ("actions.detail", "POST"): row(LOGIN, 302, 302, 403, 302, 404),
     ("api.list_assessments", "GET"): API_OWN_VENDOR,
     ("api.get_assessment", "GET"): API_OWN_VENDOR,
