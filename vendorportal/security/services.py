@@ -90,9 +90,7 @@ def update_item(session: Session, item: ChecklistItem, data: dict) -> ChecklistI
     :raises Conflict: the version is in use, so it never changes.
     :raises ValidationFailed: a bad field.
     """
-    if item.template.is_in_use:
-        raise Conflict(str(_l("This version is in use by an assessment and cannot change; copy it to a new "
-                              "version.")), "template")
+    _unlocked(item.template)
     errors = []
     for key in ("question_en", "question_ja"):
         if not (data.get(key) or "").strip():
@@ -110,6 +108,40 @@ def update_item(session: Session, item: ChecklistItem, data: dict) -> ChecklistI
             setattr(item, key, data[key].strip() if isinstance(data[key], str) else data[key])
     session.flush()
     return item
+
+
+def _unlocked(template: ChecklistTemplate) -> None:
+    if template.is_in_use:
+        raise Conflict(str(_l("This version is in use by an assessment and cannot change; copy it to a new "
+                              "version.")), "template")
+
+
+def add_item(session: Session, template: ChecklistTemplate, data: dict) -> ChecklistItem:
+    """Add an item to a template version that no assessment uses yet."""
+    _unlocked(template)
+    code = (data.get("code") or "").strip().upper()
+    if not code or len(code) > 20 or any(i.code == code for i in template.items):
+        raise ValidationFailed([FieldError("code", _l("Use a short code that no other item of this version has."))])
+    item = ChecklistItem(template_id=template.id, position=max((i.position for i in template.items), default=0) + 1,
+                         code=code, category="governance", question_en="", question_ja="")
+    session.add(item)
+    session.flush()
+    try:
+        update_item(session, item, data)
+    except ValidationFailed:
+        session.delete(item)
+        session.flush()
+        raise
+    session.refresh(template)
+    return item
+
+
+def remove_item(session: Session, template: ChecklistTemplate, item: ChecklistItem) -> None:
+    """Remove an item from a template version that no assessment uses yet."""
+    _unlocked(template)
+    session.delete(item)
+    session.flush()
+    session.refresh(template)
 
 
 # Assessments -----------------------------------------------------------------------------------

@@ -66,15 +66,28 @@ def template(template_id: int):
     tpl = db.get_or_404(ChecklistTemplate, template_id)
     if request.method == "POST":
         ensure_allowed(policies.can_manage_templates(actor()))
+        data = {k: request.form.get(k, "") for k in ("code", "category", "question_en", "question_ja",
+                                                      "guidance_en", "guidance_ja")}
+        data["weight"] = request.form.get("weight", type=int)
+        data["evidence_required"] = request.form.get("evidence_required") == "y"
+        if request.form.get("op") == "add":
+            try:
+                services.add_item(db.session, tpl, data)
+            except (ValidationFailed, Conflict) as err:
+                db.session.rollback()
+                flash(_problem(err), "danger")
+            else:
+                db.session.commit()
+                flash(_("Item %(code)s added.", code=data["code"].upper()), "success")
+            return redirect(url_for("checklists.template", template_id=tpl.id))
         item = next((i for i in tpl.items if i.id == request.form.get("item_id", type=int)), None)
         if item is None:
             abort(404)
-        data = {k: request.form.get(k, "") for k in ("category", "question_en", "question_ja", "guidance_en",
-                                                      "guidance_ja")}
-        data["weight"] = request.form.get("weight", type=int)
-        data["evidence_required"] = request.form.get("evidence_required") == "y"
         try:
-            services.update_item(db.session, item, data)
+            if request.form.get("op") == "remove":
+                services.remove_item(db.session, tpl, item)
+            else:
+                services.update_item(db.session, item, data)
         except (ValidationFailed, Conflict) as err:
             db.session.rollback()
             flash(_problem(err), "danger")

@@ -228,3 +228,36 @@ def test_managers_create_actions_by_hand(app, client, setup):
     sign_in(vendor_web, setup["staff"])
     assert vendor_web.post("/actions/new", data={"vendor_id": setup["vendor"].id, "title": "x", "owner": "vendor",
                                                  "due_date": "2099-05-01"}).status_code == 403
+
+
+def test_a_copied_version_is_edited_while_the_version_in_use_never_changes(app, setup):
+    from vendorportal.extensions import db
+    from vendorportal.security.models import ChecklistTemplate
+
+    web = app.test_client()
+    sign_in(web, setup["manager"])
+    in_use = setup["template_id"]
+    with app.app_context():
+        first_item = db.session.get(ChecklistTemplate, in_use).items[0]
+        first_id, question = first_item.id, first_item.question_en
+    refused = web.post(f"/checklists/templates/{in_use}", data={
+        "item_id": first_id, "category": "governance", "question_en": "Changed?", "question_ja": "変更？", "weight": 1},
+        follow_redirects=True)
+    assert "cannot change" in refused.get_data(as_text=True)
+    copied = web.post("/checklists/templates", data={"template_id": in_use})
+    new_id = int(copied.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        items = db.session.get(ChecklistTemplate, new_id).items
+        count, new_first = len(items), items[0].id
+    web.post(f"/checklists/templates/{new_id}", data={
+        "item_id": new_first, "category": "governance", "question_en": "Is ISO 27001 current?",
+        "question_ja": "ISO 27001 は有効ですか。", "weight": 3})
+    web.post(f"/checklists/templates/{new_id}", data={
+        "op": "add", "code": "AI-01", "category": "data", "question_en": "Is generative AI use approved?",
+        "question_ja": "生成AIの利用は承認されていますか。", "weight": 2})
+    web.post(f"/checklists/templates/{new_id}", data={"op": "remove", "item_id": new_first + 1})
+    with app.app_context():
+        new = db.session.get(ChecklistTemplate, new_id)
+        assert new.version == 2 and len(new.items) == count
+        assert new.items[0].question_en == "Is ISO 27001 current?" and new.items[-1].code == "AI-01"
+        assert db.session.get(ChecklistTemplate, in_use).items[0].question_en == question
