@@ -8,7 +8,7 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from vendorportal.core.errors import ValidationFailed
+from vendorportal.core.errors import Conflict, ValidationFailed
 from vendorportal.web import api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,6 +33,10 @@ def json_body() -> dict | None:
 
 def invalid_body():
     return api_error(400, "bad_request", _("The body must be a JSON object."))
+
+
+def conflict_error(err: Conflict):
+    return api_error(409, "conflict", err.message, [{"field": err.field, "message": err.message}])
 
 
 def validation_error(failure: ValidationFailed):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
-from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
+from vendorportal.api import bp, conflict_error, invalid_body, json_body, token_required, validation_error
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import Conflict, ValidationFailed
 from vendorportal.core.formatting import today
@@ -25,9 +25,6 @@ def _contract(contract_id: int) -> Contract:
     ensure_visible(policies.can_view_contract(actor(), contract))
     return contract
 
-
-def _conflict(err: Conflict):
-    return api_error(409, "conflict", err.message, [{"field": err.field, "message": err.message}])
 
 
 @bp.get("/metrics")
@@ -85,7 +82,7 @@ def create_submission(contract_id: int):
     except ValidationFailed as failure:
         return validation_error(failure)
     except Conflict as err:
-        return _conflict(err)
+        return conflict_error(err)
     db.session.commit()  # a refused file still leaves its attempt in the history
     if not outcome.ok:
         return api_error(422, "invalid_file", _("The file has errors; nothing was stored."),
@@ -124,10 +121,14 @@ def accept_submission(submission_id: int):
     submission = _submission(submission_id)
     ensure_allowed(policies.can_review_submissions(actor()))
     body = json_body() if request.data else {}
+    if not isinstance(body, dict):
+        return invalid_body()
     try:
-        uploads.accept_submission(db.session, actor(), submission, (body or {}).get("comment"))
+        uploads.accept_submission(db.session, actor(), submission, body.get("comment"))
+    except ValidationFailed as failure:
+        return validation_error(failure)
     except Conflict as err:
-        return _conflict(err)
+        return conflict_error(err)
     contract = _contract(submission.contract_id)
     scorecards.raise_escalation_actions(db.session, contract, targets.parse_period(submission.period), today())
     db.session.commit()
@@ -149,7 +150,7 @@ def return_submission(submission_id: int):
     except ValidationFailed as failure:
         return validation_error(failure)
     except Conflict as err:
-        return _conflict(err)
+        return conflict_error(err)
     db.session.commit()
     notifications.deliver(notifications.reviewed_mails(db.session, submission, _contract(submission.contract_id)))
     return uploads.submission_to_dict(submission)

@@ -6,7 +6,7 @@ from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
+from vendorportal.api import bp, conflict_error, invalid_body, json_body, token_required, validation_error
 from vendorportal.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from vendorportal.core.formatting import today
 from vendorportal.extensions import db
@@ -15,10 +15,6 @@ from vendorportal.security.decorators import actor, checked, ensure_allowed, ens
 from vendorportal.security.models import Action, Assessment
 from vendorportal.vendors.models import Vendor
 from vendorportal.web import api_error
-
-
-def _conflict(err: Conflict):
-    return api_error(409, "conflict", err.message, [{"field": err.field, "message": err.message}])
 
 
 @bp.get("/vendors/<int:vendor_id>/assessments")
@@ -65,7 +61,7 @@ def answer_item(assessment_id: int):
     except ValidationFailed as failure:
         return validation_error(failure)
     except Conflict as err:
-        return _conflict(err)
+        return conflict_error(err)
     db.session.commit()
     return services.assessment_to_dict(assessment, str(get_locale() or "en"))
 

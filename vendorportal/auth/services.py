@@ -356,6 +356,17 @@ def list_users(session: Session) -> list[User]:
     return list(session.execute(select(User).order_by(User.role, User.email)).scalars())
 
 
+def people_to_notify(session: Session, *, vendor_id: int | None = None,
+                     client_roles: tuple[Role, ...] = (Role.MANAGER,)) -> list[User]:
+    """Return the active staff of a vendor, or (vendor_id None) the active client users in client_roles."""
+    stmt = select(User).where(User.is_active.is_(True))
+    if vendor_id is None:
+        stmt = stmt.where(User.role.in_(client_roles))
+    else:
+        stmt = stmt.where(User.role == Role.VENDOR, User.vendor_id == vendor_id)
+    return list(session.execute(stmt.order_by(User.id)).scalars())
+
+
 def find_user_by_email(session: Session, email: str) -> User:
     user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
     if user is None:

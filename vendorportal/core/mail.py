@@ -112,6 +112,15 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
+def send_all(mails) -> None:
+    """Send mails after the change they report is committed; a mail server problem is logged, never raised."""
+    for message in mails:
+        try:
+            send(message)
+        except (smtplib.SMTPException, OSError, ValueError):
+            log.exception("could not send %r", message.subject)
+
+
 def send(mail: Mail) -> bool:
     """Send mail through the configured SMTP server; return False (and log) when mail is disabled or has no recipients.
 

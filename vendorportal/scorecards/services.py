@@ -224,6 +224,22 @@ def compare_submission(session: Session, contract: Contract, submission, months_
     return periods, rows
 
 
+def was_breached(session: Session, contract: Contract, month: domain.Month, series_key: str) -> bool:
+    """Say whether a target was breached in the month before any relief (what a dispute is about)."""
+    card = build_scorecard(session, contract, month)
+    return any(r.spec.key == series_key and r.raw_status is domain.Status.BREACH for r in card.card.results)
+
+
+def breached_targets(scorecard: Scorecard) -> list[tuple[str, str, str | None]]:
+    """Return (series key, metric, channel) of the month's breached targets, which the vendor may dispute."""
+    out = []
+    for result in scorecard.card.results:
+        if result.status.value == "breach":
+            channel = result.spec.key.split("@", 1)[1]
+            out.append((result.spec.key, result.spec.metric, None if channel == "*" else channel))
+    return out
+
+
 def trend_charts(session: Session, contract: Contract, month: domain.Month, locale: str, months: int = 12,
                  target_label: str = "Target", minimum_label: str = "Minimum") -> list[tuple[str, str]]:
     """Return (series key, SVG) per target in force in the month: the last `months` months of actuals."""

@@ -44,6 +44,7 @@ def detail(contract_id: int):
         next=month.shift(1), view=services.to_dict(card), locale=str(get_locale() or "en"),
         disputes=targets.disputes_of(db.session, contract.id, [str(month)]),
         can_dispute=policies.can_raise_dispute(actor(), contract), can_decide=policies.can_decide_disputes(actor()),
+        breached=services.breached_targets(card),
         dispute_form=DisputeForm(), decision_form=DecisionForm(), staffing=check,
         charts=services.trend_charts(db.session, contract, month, str(get_locale() or "en"),
                                      target_label=_("Target"), minimum_label=_("Minimum")),
@@ -62,9 +63,7 @@ def raise_dispute(contract_id: int):
     if form.validate_on_submit():
         try:
             month = targets.parse_period(period)
-            card = services.build_scorecard(db.session, contract, month)
-            breached = any(r.spec.key == form.series_key.data and r.raw_status.value == "breach"
-                           for r in card.card.results)
+            breached = services.was_breached(db.session, contract, month, form.series_key.data)
             targets.raise_dispute(db.session, actor(), contract, period=period, series_key=form.series_key.data,
                                   reason=form.reason.data, is_breached=breached)
         except ValidationFailed as failure:

@@ -12,6 +12,7 @@ from vendorportal.core.errors import FieldError, Forbidden, ValidationFailed
 from vendorportal.core.validation import Cleaner
 from vendorportal.security import domain, policies
 from vendorportal.security.models import Action, ActionEvent
+from vendorportal.vendors.models import Vendor
 
 __all__ = ["Action", "ActionEvent"]
 
@@ -29,6 +30,8 @@ def create_action(session: Session, actor, data: dict) -> Action:
     c.text("description", required=False, max_len=4000, default="")
     c.choice("owner", ("vendor", "client"))
     c.date("due_date")
+    if "vendor_id" in c.values and session.get(Vendor, c.values["vendor_id"]) is None:
+        c.error("vendor_id", _l("There is no such vendor."))
     values = c.result()
     action = Action(source="manual", status="open", created_by_id=getattr(actor, "id", None), **values)
     session.add(action)
@@ -56,6 +59,10 @@ def update_action(session: Session, actor, action: Action, *, status: str | None
     :raises ValidationFailed: neither a change nor a comment, or an unknown status.
     :raises Forbidden: the actor may not make this change.
     """
+    checked = Cleaner({"status": status, "comment": comment})
+    checked.text("status", required=False, max_len=20)
+    checked.text("comment", required=False, max_len=4000)
+    checked.result()  # a status or comment that is not text is a 422, not a crash
     if not status and not (comment or "").strip():
         raise ValidationFailed([FieldError("comment", _l("Write a comment or choose a new status."))])
     new = None
@@ -105,6 +112,11 @@ def list_actions(session: Session, actor, *, vendor_id: int | None = None, statu
     if overdue_only:
         actions = [a for a in actions if is_overdue(a, today)]
     return actions
+
+
+def open_actions(session: Session, actor, *, vendor_id: int, today: dt.date) -> list[Action]:
+    """Return a vendor's actions that still need work or verification."""
+    return [a for a in list_actions(session, actor, vendor_id=vendor_id, today=today) if a.status != "verified"]
 
 
 def is_overdue(action: Action, today: dt.date) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import smtplib
 
 from flask import current_app
 from flask_babel import force_locale
@@ -12,20 +10,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendorportal.auth import services as auth_services
 from vendorportal.auth.models import Role, User
 from vendorportal.core import mail
 from vendorportal.core.db import utcnow
 from vendorportal.security import domain
 from vendorportal.security.models import Action, Assessment, Notification
 
-log = logging.getLogger(__name__)
-
 
 def _people(session: Session, *, vendor_id: int | None) -> list[User]:
-    stmt = select(User).where(User.is_active.is_(True))
-    if vendor_id is None:
-        return list(session.execute(stmt.where(User.role.in_((Role.MANAGER, Role.ADMIN)))).scalars())
-    return list(session.execute(stmt.where(User.role == Role.VENDOR, User.vendor_id == vendor_id)).scalars())
+    return auth_services.people_to_notify(session, vendor_id=vendor_id, client_roles=(Role.MANAGER, Role.ADMIN))
 
 
 def _text(kind: str, **values) -> str:
@@ -64,11 +58,7 @@ def notify(session: Session, users: list[User], *, kind: str, event_key: str, li
 
 def deliver(mails: list[mail.Mail]) -> None:
     """Send after commit; a mail server problem never undoes the change."""
-    for message in mails:
-        try:
-            mail.send(message)
-        except (smtplib.SMTPException, OSError, ValueError):
-            log.exception("could not send %r", message.subject)
+    mail.send_all(mails)
 
 
 def assessment_sent(session: Session, assessment: Assessment, link: str) -> list[mail.Mail]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from vendorportal.core.db import utcnow
 from vendorportal.core.errors import Conflict, FieldError, ValidationFailed
+from vendorportal.core.validation import Cleaner
 from vendorportal.security import domain
 from vendorportal.security.checklist_default import CATEGORY_NAMES, DEFAULT_ITEMS
 from vendorportal.security.models import (
@@ -180,6 +181,9 @@ def save_answer(session: Session, assessment: Assessment, *, item_id: int, respo
                 comment: str | None) -> Answer:
     """Save a vendor's answer to one item (a draft until the assessment is submitted)."""
     _editable(assessment)
+    checked = Cleaner({"comment": comment})
+    checked.text("comment", required=False, max_len=4000)
+    checked.result()
     answer = next((a for a in assessment.answers if a.item_id == item_id), None)
     if answer is None:
         raise ValidationFailed([FieldError("item_id", _l("There is no such item in this assessment."))])

@@ -129,7 +129,7 @@ def vendor_assessments(vendor_id: int):
         "checklists/vendor_assessments.html", vendor=vendor, assessments=items,
         scores={a.id: services.scores(a) for a in items}, categories=CATEGORY_NAMES, locale=_locale(),
         templates=services.list_templates(db.session), can_send=policies.can_review_assessments(actor()),
-        actions=actions.list_actions(db.session, actor(), vendor_id=vendor.id, today=today()), today=today(),
+        open_actions=actions.open_actions(db.session, actor(), vendor_id=vendor.id, today=today()), today=today(),
         is_overdue=actions.is_overdue)
 
 

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-import smtplib
-
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorportal.auth.models import Role, User
+from vendorportal.auth import services as auth_services
+from vendorportal.auth.models import User
 from vendorportal.contracts.models import Contract
 from vendorportal.core import mail
 from vendorportal.uploads.models import Submission
-
-log = logging.getLogger(__name__)
-
-
-def _recipients(session: Session, *, vendor_id: int | None) -> list[User]:
-    stmt = select(User).where(User.is_active.is_(True))
-    if vendor_id is None:
-        stmt = stmt.where(User.role == Role.MANAGER)
-    else:
-        stmt = stmt.where(User.role == Role.VENDOR, User.vendor_id == vendor_id)
-    return list(session.execute(stmt).scalars())
 
 
 def _link(submission: Submission) -> str:
@@ -55,7 +41,7 @@ def submitted_mails(session: Session, submission: Submission, contract: Contract
                  ref=contract.reference, v=submission.version, rows=submission.row_count, link=_link(submission))
         return subject, text
 
-    return _compose(_recipients(session, vendor_id=None), build)
+    return _compose(auth_services.people_to_notify(session), build)
 
 
 def reviewed_mails(session: Session, submission: Submission, contract: Contract) -> list[mail.Mail]:
@@ -76,13 +62,9 @@ def reviewed_mails(session: Session, submission: Submission, contract: Contract)
             text += "\n\n" + _("Comment: %(comment)s", comment=submission.review_comment)
         return subject, text + "\n\n" + _link(submission)
 
-    return _compose(_recipients(session, vendor_id=contract.vendor_id), build)
+    return _compose(auth_services.people_to_notify(session, vendor_id=contract.vendor_id), build)
 
 
 def deliver(mails: list[mail.Mail]) -> None:
     """Send after the change is committed; a mail server problem never undoes the change."""
-    for message in mails:
-        try:
-            mail.send(message)
-        except (smtplib.SMTPException, OSError, ValueError):
-            log.exception("could not send %r", message.subject)
+    mail.send_all(mails)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from vendorportal.contracts.models import Contract
 from vendorportal.core.db import as_utc, utcnow
 from vendorportal.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from vendorportal.core.validation import Cleaner
 from vendorportal.targets import services as targets
 from vendorportal.uploads import fastpath, parsing, storage
 from vendorportal.uploads.models import Submission, UploadAttempt
@@ -229,9 +230,12 @@ def _check_reviewable(session: Session, submission: Submission) -> None:
 
 def accept_submission(session: Session, actor, submission: Submission, comment: str | None = None) -> Submission:
     """Accept a submission: its month is scored from it from now on."""
+    checked = Cleaner({"comment": comment})
+    checked.text("comment", required=False, max_len=4000)
+    checked.result()
     _check_reviewable(session, submission)
     submission.status, submission.reviewed_by_id, submission.reviewed_at = "accepted", actor.id, utcnow()
-    submission.review_comment = (comment or "").strip()[:4000] or None
+    submission.review_comment = checked.values.get("comment")
     session.flush()
     return submission
 

@@ -261,3 +261,21 @@ def test_a_copied_version_is_edited_while_the_version_in_use_never_changes(app, 
         assert new.version == 2 and len(new.items) == count
         assert new.items[0].question_en == "Is ISO 27001 current?" and new.items[-1].code == "AI-01"
         assert db.session.get(ChecklistTemplate, in_use).items[0].question_en == question
+
+
+def test_wrongly_typed_input_is_a_clear_422_not_a_server_error(app, client, setup):
+    aid, tokens = setup["assessment_id"], setup["tokens"]
+    item_id = setup["items"][0][0]
+    answer = client.post(f"/api/v1/assessments/{aid}/answers", headers=bearer(tokens["staff"]),
+                         json={"item_id": item_id, "response": "yes", "comment": 7})
+    assert answer.status_code == 422 and answer.get_json()["error"]["details"][0]["field"] == "comment"
+    web = app.test_client()
+    sign_in(web, setup["manager"])
+    web.post("/actions/new", data={"vendor_id": setup["vendor"].id, "title": "Fix", "owner": "vendor",
+                                   "due_date": "2099-01-01"})
+    action_id = client.get("/api/v1/actions", headers=bearer(tokens["manager"])).get_json()["items"][0]["id"]
+    patched = client.patch(f"/api/v1/actions/{action_id}", headers=bearer(tokens["staff"]), json={"comment": 5})
+    assert patched.status_code == 422
+    unknown_vendor = web.post("/actions/new", data={"vendor_id": "999999", "title": "x", "owner": "vendor",
+                                                    "due_date": "2099-01-01"}, follow_redirects=True)
+    assert unknown_vendor.status_code == 200 and "There is no such vendor." in unknown_vendor.get_data(as_text=True)

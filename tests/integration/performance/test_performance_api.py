@@ -237,3 +237,12 @@ def test_an_oversized_upload_is_413(database_url, setup):
     small = create_app(make_test_config(database_url, MAX_CONTENT_LENGTH=2048)).test_client()
     response = upload(small, contract, tokens["vendor"], b"x" * 5000)
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
+
+
+def test_accept_with_a_body_that_is_not_an_object_or_a_bad_comment_is_refused(client, setup):
+    contract, _other, tokens = setup
+    sub = upload(client, contract, tokens["vendor"], interval_csv(KAT04)).get_json()
+    url = f"/api/v1/submissions/{sub['id']}/accept"
+    assert client.post(url, json=[1], headers=bearer(tokens["manager"])).status_code == 400
+    assert client.post(url, json={"comment": {"x": 1}}, headers=bearer(tokens["manager"])).status_code == 422
+    assert client.post(url, json={"comment": "Looks right"}, headers=bearer(tokens["manager"])).status_code == 200
