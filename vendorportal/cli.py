@@ -199,26 +199,92 @@ def send_reminders(day: str | None) -> None:
     """Notify what is due soon or overdue today; safe to run more than once a day."""
     import datetime as dt
 
-    from flask import current_app
-
-    from vendorportal.core.database import unit_of_work
+    from vendorportal.core import audit
     from vendorportal.core.formatting import today
+    from vendorportal.extensions import db
     from vendorportal.security import notifications
 
-    base = current_app.config.get("PORTAL_URL", "http://127.0.0.1:5000").rstrip("/")
-
-    def link_for(kind: str, ident: int) -> str:
-        return f"{base}/assessments/{ident}" if kind == "assessment" else f"{base}/actions/{ident}"
-
     when = dt.date.fromisoformat(day) if day else today()
-    with unit_of_work(_actor()) as session:
-        mails = notifications.run_reminders(session, when, link_for)
-    notifications.deliver(mails)
-    click.echo(f"{len(mails)} reminder(s) for {when}.")
+    audit.set_actor(db.session, _actor())
+    sent = notifications.send_daily_reminders(db.session, when)
+    click.echo(f"{sent} reminder(s) for {when}.")
+
+
+@click.command("generate-packs")
+@click.option("--period", required=True, help="The month the packs report, YYYY-MM.")
+@click.option("--vendor-id", type=int, default=None, help="Only this vendor's pack (default: every vendor and "
+              "the portfolio pack).")
+@click.option("--language", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+@click.option("--jobs", "workers", type=int, default=0, help="Processes to render with (default: every core).")
+@with_appcontext
+def generate_packs(period: str, vendor_id: int | None, language: str, workers: int) -> None:
+    """Render a period's review packs now, on all cores; exit non-zero naming the packs that failed."""
+    import os
+
+    from vendorportal.core.database import unit_of_work
+    from vendorportal.core.errors import NotFound
+    from vendorportal.extensions import db
+    from vendorportal.packs import domain, generate, services
+    from vendorportal.packs.models import Pack
+
+    if not domain.is_period(period):
+        _fail(f"--period must be YYYY-MM, got {period!r}.")
+    try:
+        with unit_of_work(_actor()) as session:
+            packs = services.queue_period(session, period, language=language, vendor_id=vendor_id)
+            names = {p.id: _pack_name(p) for p in packs}
+    except NotFound:
+        _fail(f"no vendor {vendor_id}.")
+    if not names:
+        click.echo(f"No contract ran in {period}: nothing to render.")
+        return
+    workers = workers or os.cpu_count() or 1
+    click.echo(f"Rendering {len(names)} pack(s) for {period} ({language}) with {min(workers, len(names))} "
+               f"process(es).", err=True)
+    with click.progressbar(length=len(names), label="Packs", file=sys.stderr, show_pos=True) as bar:
+        outcomes = generate.render_many(list(names), workers=workers, actor=_actor(),
+                                        progress=lambda _outcome: bar.update(1))
+    failed = [o for o in outcomes if o.status != "done"]
+    for outcome in sorted(outcomes, key=lambda o: o.pack_id):
+        pack = db.session.get(Pack, outcome.pack_id)
+        line = f"{outcome.status:8} pack {outcome.pack_id}  {names[outcome.pack_id]}"
+        if pack is not None and pack.page_count:
+            line += f"  {pack.page_count} pages"
+        click.echo(line)
+    if failed:
+        for outcome in failed:
+            click.echo(f"FAILED: pack {outcome.pack_id} {names[outcome.pack_id]}: {outcome.error}", err=True)
+        sys.exit(1)
+
+
+def _pack_name(pack) -> str:
+    who = f"vendor {pack.vendor_id}" if pack.kind == "vendor" else "portfolio"
+    return f"{who} {pack.period} {pack.language} v{pack.version}"
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once and exit (for cron-style hosts).")
+@with_appcontext
+def scheduler(once: bool) -> None:
+    """Run the scheduler: review packs on their schedules and the daily reminders. One process per site is
+    enough; more are safe (each job takes a lock)."""
+    import logging
+
+    from flask import current_app
+
+    from vendorportal.jobs import scheduler as jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = current_app._get_current_object()
+    if once:
+        for job_id, result in jobs.run_once(app).items():
+            click.echo(f"{job_id}: {result}")
+        return
+    jobs.run_forever(app)
 
 
 APP_COMMANDS = (init_db, seed_demo, create_user, create_token, list_tokens, revoke_token, verify_audit,
-                send_reminders)
+                send_reminders, generate_packs, scheduler)
 
 
 def register_commands(app) -> None:

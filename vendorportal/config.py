@@ -59,3 +59,13 @@ MAIL_SENDER = "VendorPortal <no-reply@localhost>"
 MAIL_TIMEOUT = 10
 # The portal's address, for links in mail sent outside a request (reminders, packs).
 PORTAL_URL = "http://127.0.0.1:5000"
+
+# Review packs and the scheduler. The scheduler is its own process (`vendorportal scheduler`), never a web
+# worker; these settings are read there. Times are in TIMEZONE.
+SCHEDULER_TICK_SECONDS = 15  # how often due schedules are claimed and queued packs rendered
+SCHEDULER_REMINDER_TIME = "08:00"  # the daily checklist and action reminders
+SCHEDULER_MISFIRE_GRACE_SECONDS = 3600
+PACK_MAX_ATTEMPTS = 3  # a failed render is tried again after PACK_RETRY_SECONDS, then twice as long …
+PACK_RETRY_SECONDS = 60
+PACK_LEASE_SECONDS = 900  # a renderer that holds a pack longer is presumed dead and the pack is queued again
+PACK_MAIL_ATTACH_MAX_BYTES = 5 * 1024 * 1024  # larger packs are mailed as a link

@@ -43,4 +43,4 @@ def validation_error(failure: ValidationFailed):
     return api_error(422, "invalid", _("Some fields are not valid."), [e.as_dict() for e in failure.errors])
 
 
-from vendorportal.api import contracts, performance, security, vendors  # noqa: E402,F401  (register routes on bp)
+from vendorportal.api import contracts, packs, performance, security, vendors  # noqa: E402,F401  (register routes on bp)

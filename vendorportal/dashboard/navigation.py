@@ -20,6 +20,7 @@ class NavItem:
 _ITEMS = (
     ("dashboard.home", _l("Home"), lambda a: True, ("dashboard.home",)),
     ("dashboard.portfolio", _l("Portfolio"), policies.can_view_portfolio, ("dashboard.portfolio",)),
+    ("packs.index", _l("Review packs"), policies.can_list_packs, ("packs.",)),
     ("vendors.index", _l("Vendors"), policies.can_list_vendors, ("vendors.",)),
     ("contracts.index", _l("Contracts"), policies.can_list_contracts,
      ("contracts.", "targets.index", "submissions.index", "submissions.detail", "scorecards.")),

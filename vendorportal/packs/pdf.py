@@ -127,3 +127,11 @@ def render_pdf(html: str, css: str, *, created: dt.datetime, title: str = "", la
         document.metadata.attachments = []
         data = document.write_pdf(uncompressed_pdf=False)
     return RenderedPDF(data, len(document.pages))
+
+
+def reset_caches() -> None:
+    """Forget the font configuration and stylesheets (in a forked worker, before its first render)."""
+    global _FONT_CONFIG
+    with _FONT_CONFIG_LOCK:
+        _FONT_CONFIG = None
+        _CSS_CACHE.clear()

@@ -34,6 +34,7 @@ def _text(kind: str, **values) -> str:
         "action_due_soon": lambda: _("The corrective action %(title)s is due on %(due)s.", **values),
         "action_overdue": lambda: _("The corrective action %(title)s was due on %(due)s and is overdue.", **values),
         "action_done": lambda: _("The corrective action %(title)s is done and waits for verification.", **values),
+        "pack_failed": lambda: _("The review pack %(what)s could not be rendered: %(error)s", **values),
     }
     return texts[kind]()
 
@@ -108,6 +109,19 @@ def run_reminders(session: Session, today: dt.date, link_for) -> list[mail.Mail]
         mails += notify(session, people, kind=event.kind, event_key=event.key, link=link_for("action", a.id),
                         title=a.title, due=a.due_date.isoformat())
     return mails
+
+
+def send_daily_reminders(session: Session, today: dt.date) -> int:
+    """Run the day's reminders, commit, then mail them; return how many mails went out (the CLI and scheduler)."""
+    base = current_app.config.get("PORTAL_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    def link_for(kind: str, ident: int) -> str:
+        return f"{base}/assessments/{ident}" if kind == "assessment" else f"{base}/actions/{ident}"
+
+    mails = run_reminders(session, today, link_for)
+    session.commit()
+    deliver(mails)
+    return len(mails)
 
 
 def inbox(session: Session, user: User, limit: int = 50) -> list[Notification]:

@@ -183,3 +183,23 @@ def can_view_evidence(actor: Actor | None, evidence) -> bool:
 
 def can_list_actions(actor: Actor | None) -> bool:
     return is_client_staff(actor) or is_vendor_staff(actor)
+
+
+# Review packs
+def can_list_packs(actor: Actor | None) -> bool:
+    return is_client_staff(actor) or is_vendor_staff(actor)
+
+
+def can_view_pack(actor: Actor | None, pack, vendor_may_view: bool) -> bool:
+    """Client staff see every pack; vendor staff their own vendor's pack where a contract allows it."""
+    if is_client_staff(actor):
+        return True
+    return (pack.kind == "vendor" and _owns_vendor(actor, pack.vendor_id) and vendor_may_view)
+
+
+def can_request_pack(actor: Actor | None) -> bool:
+    return is_manager(actor)
+
+
+def can_manage_pack_schedules(actor: Actor | None) -> bool:
+    return is_manager(actor)

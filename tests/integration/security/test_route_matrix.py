@@ -119,6 +119,19 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("api.answer_item", "POST"): row(401, 403, 403, 403, 422, 404),
     ("api.list_actions", "GET"): API_EVERYONE,
     ("api.update_action", "PATCH"): row(401, 422, 422, 403, 422, 404),
+    ("packs.index", "GET"): EVERYONE,
+    ("packs.index", "POST"): row(LOGIN, 400, 400, 403, 403, 403),
+    ("packs.detail", "GET"): OWN_VENDOR,
+    ("packs.pdf", "GET"): OWN_VENDOR,
+    ("packs.schedules", "GET"): MANAGERS_ONLY,
+    ("packs.new_schedule", "GET"): MANAGERS_ONLY,
+    ("packs.new_schedule", "POST"): row(LOGIN, 400, 400, 404, 404, 404),
+    ("packs.edit_schedule", "GET"): MANAGERS_ONLY,
+    ("packs.edit_schedule", "POST"): row(LOGIN, 400, 400, 404, 404, 404),
+    ("api.request_pack", "POST"): row(401, 422, 422, 403, 403, 403),
+    ("api.list_packs", "GET"): API_EVERYONE,
+    ("api.get_pack", "GET"): API_OWN_VENDOR,
+    ("api.get_pack_pdf", "GET"): API_OWN_VENDOR,
 }
 
 UNCHECKED_ENDPOINTS = {"static"}
@@ -180,13 +193,24 @@ def world(app, create_vendor, create_contract, create_user, create_token):
                                                    max_bytes=10**6, answer=first_answer)
         action = action_services.create_action(db.session, db.session.get(User, manager.id), {
             "vendor_id": vendor_a.id, "title": "Fix the door", "owner": "vendor", "due_date": "2099-02-01"})
+        db.session.get(Contract, contract_a.id).vendor_can_view_packs = True
+        from vendorportal.packs import services as pack_services
+        from vendorportal.packs.models import PackSchedule
+
+        pack = pack_services.request_pack(db.session, db.session.get(User, manager.id),
+                                          {"kind": "vendor", "vendor_id": vendor_a.id, "period": "2026-04"})
+        schedule = pack_services.save_schedule(db.session, db.session.get(User, manager.id), None, {
+            "name": "Monthly", "frequency": "monthly", "day": 5, "time_of_day": "09:00", "vendor_packs": True,
+            "portfolio_pack": True, "language": "ja", "is_active": False, "recipients": [manager.id]})
         db.session.commit()
+        assert pack_services.render_pack(db.session, pack.id).status == "done"
         submission_id, dispute_id = outcome.submission.id, dispute.id
+        pack_ids = {"pack_id": pack.id, "schedule_id": db.session.get(PackSchedule, schedule.id).id}
         security_ids = {"template_id": template.id, "assessment_id": assessment.id, "item_id": first_answer.item_id,
                         "answer_id": first_answer.id, "evidence_id": evidence.id, "action_id": action.id}
     params = {"vendor_id": vendor_a.id, "contract_id": contract_a.id, "document_id": docs[0],
               "user_id": manager.id, "token_id": spare_id, "submission_id": submission_id, "fmt": "csv",
-              "dispute_id": dispute_id, **security_ids}
+              "dispute_id": dispute_id, **security_ids, **pack_ids}
     return {"users": users, "tokens": tokens, "params": params}
 
 
