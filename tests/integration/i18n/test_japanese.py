@@ -113,8 +113,19 @@ def japanese_world(app, create_vendor, create_contract, create_user):
                                                         due_date=dt.date(2099, 1, 1), today=dt.date(2026, 1, 1))
         action = action_services.create_action(db.session, manager, {
             "vendor_id": vendor.id, "title": "入館管理の改善", "owner": "vendor", "due_date": "2099-02-01"})
+        from vendorportal.packs import services as pack_services
+
+        pack = pack_services.request_pack(db.session, manager, {"kind": "vendor", "vendor_id": vendor.id,
+                                                                "period": "2026-04", "language": "ja"})
+        portfolio = pack_services.request_pack(db.session, manager, {"kind": "portfolio", "period": "2026-04"})
+        schedule = pack_services.save_schedule(db.session, manager, None, {
+            "name": "月次レビュー", "frequency": "monthly", "day": 5, "time_of_day": "09:00", "vendor_packs": True,
+            "portfolio_pack": True, "language": "ja", "is_active": True, "recipients": [manager.id]})
+        db.session.get(type(contract), contract.id).vendor_can_view_packs = True
         db.session.commit()
+        assert pack_services.render_pack(db.session, pack.id).status == "done"
         users["assessment_id"], users["action_id"] = assessment.id, action.id
+        users["pack_ids"] = (pack.id, portfolio.id, schedule.id)
     return vendor, contract, users
 
 
@@ -122,6 +133,7 @@ def test_japanese_pages_show_no_untranslated_message(app, japanese_world):
     vendor, contract, users = japanese_world
     submission_id = users.pop("submission_id")
     assessment_id, action_id = users.pop("assessment_id"), users.pop("action_id")
+    pack_id, queued_pack_id, schedule_id = users.pop("pack_ids")
     catalog = _catalog()
     pages = ["/home", "/vendors/", f"/vendors/{vendor.id}", "/vendors/new", f"/vendors/{vendor.id}/edit",
              "/contracts/", f"/contracts/{contract.id}", "/contracts/new", f"/contracts/{contract.id}/edit",
@@ -129,7 +141,9 @@ def test_japanese_pages_show_no_untranslated_message(app, japanese_world):
              "/account/password", "/nowhere", f"/contracts/{contract.id}/targets", f"/contracts/{contract.id}/data",
              f"/contracts/{contract.id}/scorecard?period=2026-04", f"/submissions/{submission_id}", "/review",
              "/portfolio?period=2026-04", "/metrics", "/checklists/templates", f"/vendors/{vendor.id}/assessments",
-             "/actions/", "/notifications", f"/assessments/{assessment_id}", f"/actions/{action_id}"]
+             "/actions/", "/notifications", f"/assessments/{assessment_id}", f"/actions/{action_id}",
+             "/packs", f"/packs/{pack_id}", f"/packs/{queued_pack_id}", "/packs/schedules", "/packs/schedules/new",
+             f"/packs/schedules/{schedule_id}"]
     checked = 0
     for role, user in users.items():
         client = app.test_client()
@@ -149,7 +163,7 @@ def test_japanese_pages_show_no_untranslated_message(app, japanese_world):
 
 def test_form_errors_and_flashes_are_japanese(app, japanese_world):
     _vendor, _contract, users = japanese_world
-    for key in ("submission_id", "assessment_id", "action_id"):
+    for key in ("submission_id", "assessment_id", "action_id", "pack_ids"):
         users.pop(key)
     client = app.test_client()
     client.post("/login", data={"email": users["manager"].email, "password": TEST_PASSWORD})
