@@ -275,6 +275,7 @@ def scheduler(once: bool) -> None:
     from vendorportal.jobs import scheduler as jobs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not every 15-s tick
     app = current_app._get_current_object()
     if once:
         for job_id, result in jobs.run_once(app).items():
@@ -283,8 +284,42 @@ def scheduler(once: bool) -> None:
     jobs.run_forever(app)
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Serve the web pages only.")
+@with_appcontext
+def serve(host: str, port: int, no_scheduler: bool) -> None:
+    """Run the portal on one machine (demos, a small team): the web server and, as a second process beside
+    it, the scheduler. Production runs gunicorn and `vendorportal scheduler` separately (see README)."""
+    import signal
+    import subprocess
+
+    from flask import current_app
+    from werkzeug.serving import run_simple
+
+    child = None
+    if not no_scheduler:
+        child = subprocess.Popen([sys.executable, "-c", "from vendorportal.cli import cli; cli()", "scheduler"])
+        click.echo(f"Scheduler started beside the web server (pid {child.pid}).", err=True)
+
+    def stop(_signum, _frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+    finally:
+        if child is not None and child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
 APP_COMMANDS = (init_db, seed_demo, create_user, create_token, list_tokens, revoke_token, verify_audit,
-                send_reminders, generate_packs, scheduler)
+                send_reminders, generate_packs, scheduler, serve)
 
 
 def register_commands(app) -> None:

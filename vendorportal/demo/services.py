@@ -118,7 +118,31 @@ def seed_demo(session: Session, today: dt.date | None = None) -> SeedResult:
         from vendorportal.demo.security import seed_security
 
         seed_security(session, manager, vendor_users, [ids["NWCS"], ids["CALLPLUS"], ids["BRIGHT"]], today)
+        _seed_pack_schedule(session, manager, users)
     return result
+
+
+def _seed_pack_schedule(session: Session, manager, users: dict) -> None:
+    """A monthly Japanese pack schedule whose latest run is due, so the scheduler renders packs on first start."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from vendorportal.core.db import utcnow
+    from vendorportal.packs import domain as pack_domain
+    from vendorportal.packs import services as pack_services
+
+    recipients = [u.id for u in users.values() if u.role.value in ("manager", "executive")]
+    schedule = pack_services.save_schedule(session, manager, None, {
+        "name": "月次経営レビュー / Monthly executive review", "frequency": "monthly", "day": 5,
+        "time_of_day": "09:00", "vendor_packs": True, "portfolio_pack": True, "language": "ja", "is_active": True,
+        "recipients": recipients})
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    rule = pack_services.rule_of(schedule)
+    latest = [f for f in pack_domain.firings(rule, utcnow() - dt.timedelta(days=62), utcnow(), tz)][-1:]
+    if latest:
+        schedule.active_from = latest[0].at - dt.timedelta(minutes=1)
 
 
 def seed_scale(session: Session, vendors: int, months: int, today: dt.date | None = None) -> int:

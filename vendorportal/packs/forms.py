@@ -13,8 +13,8 @@ LANGUAGE_CHOICES = (("ja", "日本語"), ("en", "English"))
 
 
 class PackRequestForm(FlaskForm):
-    kind = SelectField(_l("Pack"), choices=choices([("vendor", _l("Vendor pack")), ("portfolio", _l("Portfolio pack"))]),
-                       validators=[InputRequired()])
+    kind = SelectField(_l("Pack"), validators=[InputRequired()],
+                       choices=choices([("vendor", _l("Vendor pack")), ("portfolio", _l("Portfolio pack"))]))
     vendor_id = SelectField(_l("Vendor"), coerce=int, validators=[Optional()])
     period = StringField(_l("Month (YYYY-MM)"), validators=[
         DataRequired(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Use the form YYYY-MM, e.g. 2026-10."))])
@@ -30,8 +30,8 @@ def _time_of_day(_form, field) -> None:
 
 class ScheduleForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    frequency = SelectField(_l("Frequency"), choices=choices([("monthly", _l("Monthly")), ("quarterly", _l("Quarterly"))]),
-                            validators=[InputRequired()],
+    frequency = SelectField(_l("Frequency"), validators=[InputRequired()],
+                            choices=choices([("monthly", _l("Monthly")), ("quarterly", _l("Quarterly"))]),
                             description=_l("Quarterly schedules run in January, April, July and October."))
     day = IntegerField(_l("Day of the month"), validators=[InputRequired(), NumberRange(min=1, max=31)],
                        description=_l("In shorter months the schedule runs on the last day."))
