@@ -233,10 +233,17 @@ def _summary(sections: list[ContractSection], locale: str) -> Summary:
 
 
 def _metric_name(card: scorecards.Scorecard, metric: str, key: str, locale: str) -> str:
+    from flask_babel import force_locale
+
+    from vendorportal.core.i18n import enum_label
+
     info = card.catalog.get(metric)
     channel = key.split("@", 1)[1] if "@" in key else "*"
     name = info.name(locale) if info else metric
-    return name if channel == "*" else f"{name} · {channel}"
+    if channel == "*":
+        return name
+    with force_locale(locale):
+        return f"{name} · {enum_label(channel)}"
 
 
 def metric_name(card: scorecards.Scorecard, result, locale: str) -> str:
