@@ -57,7 +57,7 @@ def test_upload_review_and_scorecard(browser, live_server, app, create_vendor, c
     expect(v.get_by_test_id("submission-status")).to_contain_text("Waiting for review")
 
     sign_in(m, live_server, manager.email)
-    m.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Review").click()
+    m.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Review", exact=True).click()
     m.get_by_test_id("queue").get_by_role("link", name="2026-04").click()
     m.get_by_label("Comment").fill("Please add the 10:00 interval.")
     m.get_by_role("button", name="Return to the vendor").click()

@@ -35,7 +35,8 @@ class ScheduleForm(FlaskForm):
                             description=_l("Quarterly schedules run in January, April, July and October."))
     day = IntegerField(_l("Day of the month"), validators=[InputRequired(), NumberRange(min=1, max=31)],
                        description=_l("In shorter months the schedule runs on the last day."))
-    time_of_day = StringField(_l("Time (HH:MM)"), validators=[DataRequired(), _time_of_day])
+    time_of_day = StringField(_l("Time (HH:MM)"), validators=[DataRequired(), _time_of_day],
+                              render_kw={"type": "time"})
     vendor_packs = BooleanField(_l("A pack for each vendor"), default=True)
     portfolio_pack = BooleanField(_l("The portfolio pack"), default=True)
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES), validators=[InputRequired()])

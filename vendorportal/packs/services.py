@@ -386,6 +386,15 @@ def pdf_bytes(session: Session, actor, pack: Pack) -> bytes:
     return data
 
 
+def delivered_to(session: Session, pack: Pack) -> list[str]:
+    """Return the names of the people a scheduled pack was mailed to."""
+    from vendorportal.auth.models import User
+    from vendorportal.packs.models import PackDelivery
+
+    return list(session.execute(select(User.name).join(PackDelivery, PackDelivery.user_id == User.id)
+                                .where(PackDelivery.pack_id == pack.id).order_by(PackDelivery.id)).scalars())
+
+
 def to_dict(pack: Pack) -> dict:
     return {
         "id": pack.id, "kind": pack.kind, "vendor_id": pack.vendor_id, "period": pack.period,

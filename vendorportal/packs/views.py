@@ -33,6 +33,13 @@ def _vendor_choices() -> list[tuple[int, str]]:
     return [(v.id, v.name) for v, _n in vendor_services.list_vendors(db.session, actor())]
 
 
+def _screen_language(me) -> str:
+    from flask_babel import get_locale
+
+    language = (getattr(me, "language", None) or str(get_locale() or "en"))[:2]
+    return language if language in domain.LANGUAGES else "en"
+
+
 def _default_period() -> str:
     from vendorportal.core.formatting import today
     from vendorportal.scorecards.domain import Month
@@ -63,7 +70,9 @@ def index():
                 return redirect(url_for("packs.detail", pack_id=pack.id))
     elif not form.period.data:
         form.period.data = _default_period()
-        form.language.data = (me.language or "ja") if me else "ja"
+        form.language.data = _screen_language(me)
+        if len(form.vendor_id.choices) == 2:  # one vendor: nothing to choose
+            form.vendor_id.data = form.vendor_id.choices[1].value
     period = request.args.get("period") or None
     if period and not domain.is_period(period):
         period = None
@@ -87,10 +96,14 @@ def detail(pack_id: int):
     except NotFound:
         abort(404)
     versions = services.list_packs(db.session, actor(), period=pack.period, vendor_id=pack.vendor_id, kind=pack.kind)
+    from vendorportal.packs.render import period_label
+
     return render_template("packs/detail.html", pack=pack, versions=[p for p in versions
                                                                      if p.language == pack.language],
                            waiting=pack.status in ("queued", "rendering"),
-                           can_request=policies.can_request_pack(actor()))
+                           can_request=policies.can_request_pack(actor()),
+                           deliveries=services.delivered_to(db.session, pack) if policies.is_client_staff(actor())
+                           else [], period_label=period_label(pack.period, _screen_language(actor())))
 
 
 @bp.route("/<int:pack_id>/pdf")
@@ -131,7 +144,7 @@ def _schedule_form(schedule: PackSchedule | None):
         if schedule is not None:
             form.recipients.data = [r.user_id for r in schedule.recipients]
         else:
-            form.language.data = "ja"
+            form.language.data = _screen_language(actor())
             form.day.data = form.day.data or 5
             form.time_of_day.data = form.time_of_day.data or "09:00"
     if form.validate_on_submit():
