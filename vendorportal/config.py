@@ -69,3 +69,9 @@ PACK_MAX_ATTEMPTS = 3  # a failed render is tried again after PACK_RETRY_SECONDS
 PACK_RETRY_SECONDS = 60
 PACK_LEASE_SECONDS = 900  # a renderer that holds a pack longer is presumed dead and the pack is queued again
 PACK_MAIL_ATTACH_MAX_BYTES = 5 * 1024 * 1024  # larger packs are mailed as a link
+
+# Logs: "text" (Flask's default) or "json" (one object per line on stderr, with the request id that is also
+# sent back as X-Request-ID); LOG_REQUESTS adds one access line per request.
+LOG_FORMAT = "text"
+LOG_LEVEL = "INFO"
+LOG_REQUESTS = False

@@ -31,6 +31,7 @@ def _register_blueprints(app: Flask) -> None:
     from vendorportal.auth.views import bp as auth_bp
     from vendorportal.contracts.views import bp as contracts_bp
     from vendorportal.dashboard.views import bp as dashboard_bp
+    from vendorportal.ops.views import bp as ops_bp
     from vendorportal.packs.views import bp as packs_bp
     from vendorportal.scorecards.views import bp as scorecards_bp
     from vendorportal.security.views import actions_bp
@@ -41,7 +42,7 @@ def _register_blueprints(app: Flask) -> None:
     from vendorportal.vendors.views import bp as vendors_bp
 
     blueprints = (auth_bp, dashboard_bp, vendors_bp, contracts_bp, targets_bp, submissions_bp, scorecards_bp,
-                  checklists_bp, actions_bp, packs_bp, users_bp, audit_bp, api_bp)
+                  checklists_bp, actions_bp, packs_bp, users_bp, audit_bp, ops_bp, api_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
@@ -173,6 +174,9 @@ def _template_helpers(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Register everything the web layer needs on the app."""
+    from vendorportal.ops.logs import configure_logging
+
+    configure_logging(app)
     _register_blueprints(app)
     _setup_login(app)
     _setup_errors(app)

@@ -119,6 +119,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("api.answer_item", "POST"): row(401, 403, 403, 403, 422, 404),
     ("api.list_actions", "GET"): API_EVERYONE,
     ("api.update_action", "PATCH"): row(401, 422, 422, 403, 422, 404),
+    ("ops.healthz", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("ops.readyz", "GET"): row(200, 200, 200, 200, 200, 200),
     ("packs.index", "GET"): EVERYONE,
     ("packs.index", "POST"): row(LOGIN, 400, 400, 403, 403, 403),
     ("packs.detail", "GET"): OWN_VENDOR,
