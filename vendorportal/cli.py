@@ -318,8 +318,25 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
                 child.kill()
 
 
+@click.command("copy-db")
+@click.option("--to", "target", required=True, metavar="URL", help="An empty PostgreSQL database, e.g. "
+              "postgresql://user:password@host:5432/vendorportal.")
+@with_appcontext
+def copy_db(target: str) -> None:
+    """Copy every row and stored file into an empty PostgreSQL database at the newest schema, then verify the
+    counts, file hashes and audit chain there; refuse a non-empty target. Stop the portal and scheduler first."""
+    from vendorportal.ops import copydb
+
+    try:
+        committed = copydb.run(target)
+    except copydb.CopyFailed as err:
+        _fail(str(err))
+    if not committed:
+        sys.exit(1)
+
+
 APP_COMMANDS = (init_db, seed_demo, create_user, create_token, list_tokens, revoke_token, verify_audit,
-                send_reminders, generate_packs, scheduler, serve)
+                send_reminders, generate_packs, scheduler, serve, copy_db)
 
 
 def register_commands(app) -> None:
