@@ -244,6 +244,7 @@ def generate_packs(period: str, vendor_id: int | None, language: str, workers: i
     with click.progressbar(length=len(names), label="Packs", file=sys.stderr, show_pos=True) as bar:
         outcomes = generate.render_many(list(names), workers=workers, actor=_actor(),
                                         progress=lambda _outcome: bar.update(1))
+    outcomes = _settle_skipped(outcomes)
     failed = [o for o in outcomes if o.status != "done"]
     for outcome in sorted(outcomes, key=lambda o: o.pack_id):
         pack = db.session.get(Pack, outcome.pack_id)
@@ -255,6 +256,32 @@ def generate_packs(period: str, vendor_id: int | None, language: str, workers: i
         for outcome in failed:
             click.echo(f"FAILED: pack {outcome.pack_id} {names[outcome.pack_id]}: {outcome.error}", err=True)
         sys.exit(1)
+
+
+def _settle_skipped(outcomes, poll_seconds: float = 1.0):
+    """A pack reported 'skipped' was taken by another renderer (a running scheduler's tick): wait until that
+    renderer lets go of it (at most the lease) and report the pack's real status instead of a failure."""
+    import time
+
+    from flask import current_app
+
+    from vendorportal.extensions import db
+    from vendorportal.packs import services
+    from vendorportal.packs.models import Pack
+
+    deadline = time.monotonic() + current_app.config["PACK_LEASE_SECONDS"]
+    settled = []
+    for outcome in outcomes:
+        while outcome.status == "skipped":
+            pack = db.session.get(Pack, outcome.pack_id, populate_existing=True)
+            status, error = (pack.status, pack.error) if pack else ("failed", "the pack was deleted")
+            db.session.rollback()  # never wait inside a transaction (on SQLite it holds the write lock)
+            if status != "rendering" or time.monotonic() > deadline:
+                outcome = services.RenderOutcome(outcome.pack_id, status, error)
+                break
+            time.sleep(poll_seconds)
+        settled.append(outcome)
+    return settled
 
 
 def _pack_name(pack) -> str:

@@ -3,7 +3,7 @@
 PostgreSQL: a session-level advisory lock on a dedicated connection held for the whole job; it dies with the
 process, so a crashed scheduler never blocks the next one. (A transaction-level lock through a pooled
 connection would be released at once.) SQLite is one machine's database: an exclusive lock on a file beside
-it does the same for the processes of that machine.
+the database file (`<database>.<job>.lock`) does the same for the processes of that machine.
 """
 
 from __future__ import annotations
@@ -39,7 +39,11 @@ def exclusive(engine, name: str, lock_dir: str | Path) -> Iterator[bool]:
                 if got:
                     conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), {"a": LOCK_CLASS, "b": lock_key(name)})
         return
-    path = Path(lock_dir) / f"scheduler-{name}.lock"
+    database = engine.url.database
+    if database and database != ":memory:":
+        path = Path(database).with_name(f"{Path(database).name}.{name}.lock")
+    else:
+        path = Path(lock_dir) / f"scheduler-{name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
         try:

@@ -190,13 +190,18 @@ def _pid_alive(pid: int) -> bool:
 
 
 def requeue_orphans(session: Session, now: dt.datetime) -> int:
-    """Put back in the queue the packs whose renderer died: lease expired, or its process on this host is gone."""
+    """Put back in the queue the packs whose renderer died: lease expired, or its process on this host is gone.
+
+    Called by the pack job before it renders anything, holding the job's lock: a lease in this very process's
+    name is then a previous incarnation's (a container restarts with the same host name and PID 1).
+    """
     host = socket.gethostname()
+    me = worker_name()
     count = 0
     rows = session.execute(select(Pack).where(Pack.status == PackStatus.RENDERING.value)).scalars().all()
     for pack in rows:
         owner_host, _sep, pid = (pack.lease_owner or "").rpartition(":")
-        dead_here = owner_host == host and pid.isdigit() and not _pid_alive(int(pid))
+        dead_here = owner_host == host and pid.isdigit() and (pack.lease_owner == me or not _pid_alive(int(pid)))
         expired = pack.lease_expires_at is None or as_utc(pack.lease_expires_at) <= now
         if dead_here or expired:
             pack.status, pack.stage, pack.lease_token, pack.lease_owner = PackStatus.QUEUED.value, None, None, None

@@ -66,7 +66,7 @@ def test_a_job_whose_lock_is_held_elsewhere_skips_its_turn(app):
             # lock from a child process instead.
             code = ("import fcntl, sys; f = open(sys.argv[1], 'a+'); "
                     "fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)")
-            path = f"{app.instance_path}/scheduler-packs.lock"
+            path = f"{engine.url.database}.packs.lock"
             result = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, timeout=30)
             assert result.returncode != 0 and "BlockingIOError" in result.stderr
         else:
