@@ -133,6 +133,18 @@ def read_rows(submission: Submission) -> list[list]:
             for r in reader]
 
 
+def _lock_contract_months(session: Session, contract_id: int) -> None:
+    """Serialise the writers of a contract's months until the transaction ends.
+
+    The next version number and the "already accepted" check are read under this lock, so two uploads of one
+    month at once become versions n+1 and n+2 instead of a unique violation (a 500), and an accept cannot slip
+    between an upload's check and its insert. FOR NO KEY UPDATE leaves inserts that only reference the contract
+    (attempts, targets) unblocked. On SQLite BEGIN IMMEDIATE already serialises writers and this renders as a
+    plain SELECT.
+    """
+    session.execute(select(Contract.id).where(Contract.id == contract_id).with_for_update(key_share=True))
+
+
 def _month_is_accepted(session: Session, contract_id: int, period: str) -> bool:
     return session.execute(select(func.count()).select_from(Submission).where(
         Submission.contract_id == contract_id, Submission.period == period, Submission.status == "accepted",
@@ -195,6 +207,9 @@ def submit_file(session: Session, actor, contract: Contract, *, period: str, fil
             return SubmitOutcome(None, attempt, errors, warnings)
         row_count, file_format = len(result.rows), result.file_format
         totals, rows_blob = _totals(result.rows), _rows_blob(result.rows)
+    _lock_contract_months(session, contract.id)
+    if _month_is_accepted(session, contract.id, period):  # again under the lock: accepted while the file was read
+        raise Conflict(str(_l("This month is already accepted; ask the vendor manager to reopen it.")), "period")
     latest = session.execute(select(func.max(Submission.version)).where(
         Submission.contract_id == contract.id, Submission.period == period)).scalar()
     stored = storage.store(session, data, filename, _content_type(file_format), getattr(actor, "id", None))
@@ -220,6 +235,8 @@ def _content_type(file_format: str) -> str:
 
 
 def _check_reviewable(session: Session, submission: Submission) -> None:
+    _lock_contract_months(session, submission.contract_id)
+    session.refresh(submission, ["status"])  # as committed by whoever held the lock before us
     if submission.status != "submitted":
         raise Conflict(str(_l("Only a submission waiting for review can be accepted or returned.")), "status")
     newest = session.execute(select(func.max(Submission.version)).where(
