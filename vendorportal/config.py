@@ -33,12 +33,22 @@ WTF_CSRF_TIME_LIMIT = 3600 * 8
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Uploads are refused (HTTP 507) before anything is written while the instance folder's disk has less free
+# space than this; 0 turns the guard off.
+DISK_FREE_MIN_BYTES = 200 * 1024 * 1024
 
 # Sign-in throttling: failures per key within the window before the key is locked.
 LOGIN_MAX_FAILURES = 5
 LOGIN_IP_MAX_FAILURES = 30
 LOGIN_WINDOW_SECONDS = 15 * 60
 LOGIN_LOCK_SECONDS = 15 * 60
+# Redis for the sign-in counts (VENDORPORTAL_REDIS_URL, e.g. redis://127.0.0.1:6379/0); unset = the database.
+# If Redis cannot be reached the counts fall back to the database (a warning is logged) for
+# REDIS_RETRY_SECONDS before Redis is tried again: the limits hold and nobody is locked out by the outage.
+REDIS_URL = None
+REDIS_KEY_PREFIX = "vendorportal:"
+REDIS_SOCKET_TIMEOUT = 0.5
+REDIS_RETRY_SECONDS = 5
 
 # Argon2id at the OWASP Password Storage Cheat Sheet minimum (m=19 MiB, t=2, p=1).
 ARGON2_TIME_COST = 2

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from vendorportal.core import audit
 from vendorportal.core.i18n import LANGUAGE_NAMES, enum_label
+from vendorportal.core.ids import IdConverter
 from vendorportal.extensions import csrf, db, login_manager
 
 API_PREFIX = "/api/"
@@ -26,6 +28,7 @@ def is_api_request() -> bool:
 
 
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # vendorportal.core.ids: an id beyond the columns is a 404
     from vendorportal.api import bp as api_bp
     from vendorportal.audit.views import bp as audit_bp
     from vendorportal.auth.views import bp as auth_bp
@@ -92,7 +95,7 @@ def api_error(status: int, code: str, message: str, details: list | None = None)
 
 _ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 413: "too_large", 422: "invalid", 429: "too_many_requests",
-                500: "server_error"}
+                415: "unsupported_media_type", 500: "server_error", 503: "unavailable", 507: "insufficient_storage"}
 
 
 def _error_message(status: int) -> str:
@@ -103,8 +106,12 @@ def _error_message(status: int) -> str:
         404: _("There is nothing here, or you may not see it."),
         405: _("This address does not accept that method."),
         413: _("The upload is larger than the portal accepts."),
+        415: _("The portal's pages take forms, not JSON; the API is under /api/v1/."),
         429: _("Too many attempts. Please wait and try again."),
         500: _("Something went wrong on our side. It has been logged."),
+        503: _("The database is unavailable for a moment. Please try again in a few seconds."),
+        507: _("The server is short of disk space, so the upload was refused and nothing was stored. "
+               "Please try again later or tell an administrator."),
     }
     return messages.get(status, _("The request could not be completed."))
 
@@ -130,8 +137,22 @@ def _setup_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(err: Exception):
+        try:
+            db.session.rollback()
+        except Exception:  # the connection may be gone with the database (restart, failover)
+            app.logger.warning("Rollback failed after an error on %s %s", request.method, request.path)
+        if isinstance(err, OperationalError):
+            # The database is restarting, unreachable or busy: a retry in a moment will work.
+            app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, err.orig)
+            response = make_response(render_error(503))
+            response.headers["Retry-After"] = "5"
+            return response
+        if isinstance(err, DataError | OverflowError):
+            # A value from the request that the database cannot hold: a NUL character (PostgreSQL), a number
+            # out of range, a text longer than its column. The client's fault, so 400, never 500.
+            app.logger.warning("Refused a value on %s %s: %s", request.method, request.path, err)
+            return render_error(400)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
         return render_error(500)
 
 
@@ -174,10 +195,12 @@ def _template_helpers(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Register everything the web layer needs on the app."""
+    from vendorportal.ops import intake
     from vendorportal.ops.logs import configure_logging
 
     configure_logging(app)
     _register_blueprints(app)
+    intake.install(app)  # the disk-free guard (507), then the body before any database work
     _setup_login(app)
     _setup_errors(app)
     _security_headers(app)

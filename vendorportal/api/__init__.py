@@ -23,12 +23,16 @@ def token_required(view):
             return api_error(401, "unauthorized", _("Sign in with an API token (Authorization: Bearer …)."))
         return view(*args, **kwargs)
 
+    wrapper.token_required = True  # the OpenAPI document asks for bearerAuth here
     return wrapper
 
 
 def json_body() -> dict | None:
-    """Return the request's JSON object, or None when the body is not JSON."""
-    return request.get_json(silent=True)
+    """Return the request's JSON object, or None when the body is not JSON (or nested too deep to read)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def invalid_body():
@@ -43,4 +47,4 @@ def validation_error(failure: ValidationFailed):
     return api_error(422, "invalid", _("Some fields are not valid."), [e.as_dict() for e in failure.errors])
 
 
-from vendorportal.api import contracts, packs, performance, security, vendors  # noqa: E402,F401  (register routes on bp)
+from vendorportal.api import contracts, openapi, packs, performance, security, vendors  # noqa: E402,F401  (routes on bp)

@@ -7,6 +7,7 @@ from vendorportal.contracts import services
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import ValidationFailed
 from vendorportal.core.formatting import today
+from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
 from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 
@@ -16,7 +17,7 @@ from vendorportal.security.decorators import actor, checked, ensure_allowed, ens
 @checked(policies.can_list_contracts, hide=True)
 def list_contracts():
     day = today()
-    contracts = services.list_contracts(db.session, actor(), vendor_id=request.args.get("vendor_id", type=int))
+    contracts = services.list_contracts(db.session, actor(), vendor_id=request.args.get("vendor_id", type=record_id))
     return {"items": [services.to_dict(c, day) for c in contracts]}
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
 from vendorportal.core.errors import NotFound, ValidationFailed
+from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
 from vendorportal.packs import domain, services
 from vendorportal.security.decorators import actor, checked, ensure_allowed, policies
@@ -74,7 +75,7 @@ def list_packs():
     period = request.args.get("period") or None
     if period is not None and not domain.is_period(period):
         return validation_error(ValidationFailed([_period_error()]))
-    vendor_id = request.args.get("vendor_id", type=int)
+    vendor_id = request.args.get("vendor_id", type=record_id)
     items = services.list_packs(db.session, actor(), period=period, vendor_id=vendor_id)
     return {"items": [services.to_dict(p) for p in items]}
 

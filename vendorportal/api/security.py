@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from vendorportal.api import bp, conflict_error, invalid_body, json_body, token_required, validation_error
 from vendorportal.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from vendorportal.core.formatting import today
+from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
 from vendorportal.security import actions, notifications, services
 from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
@@ -71,7 +72,7 @@ def answer_item(assessment_id: int):
 @checked(policies.can_list_actions, hide=True)
 def list_actions():
     day = today()
-    items = actions.list_actions(db.session, actor(), vendor_id=request.args.get("vendor_id", type=int),
+    items = actions.list_actions(db.session, actor(), vendor_id=request.args.get("vendor_id", type=record_id),
                                  status=request.args.get("status") or None, source=request.args.get("source") or None,
                                  overdue_only=request.args.get("overdue") in ("1", "true"), today=day)
     return {"items": [actions.action_to_dict(a, day) for a in items]}

@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from vendorportal.auth.models import ApiToken, LoginThrottle, Role, User, UserSession
+from vendorportal.auth import throttle
+from vendorportal.auth.models import ApiToken, Role, User, UserSession
 from vendorportal.core import audit
 from vendorportal.core.db import as_utc, utcnow
 from vendorportal.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
@@ -70,31 +71,6 @@ def check_password_rules(password: str, field: str = "password") -> list[FieldEr
 # Sign-in throttling ---------------------------------------------------------------------------
 
 
-def _throttle_row(session: Session, key: str) -> LoginThrottle | None:
-    return session.get(LoginThrottle, key)
-
-
-def _locked_until(session: Session, keys: list[str], now: dt.datetime) -> dt.datetime | None:
-    rows = session.execute(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).scalars()
-    until = [as_utc(r.locked_until) for r in rows if r.locked_until and as_utc(r.locked_until) > now]
-    return max(until) if until else None
-
-
-def _count_failure(session: Session, key: str, limit: int, now: dt.datetime) -> None:
-    cfg = current_app.config
-    window = dt.timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
-    row = _throttle_row(session, key)
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, window_started_at=now)
-        session.add(row)
-    if now - as_utc(row.window_started_at) > window:
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + dt.timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
-    session.flush()
-
-
 def authenticate(session: Session, email: str, password: str, ip: str | None) -> User:
     """Return the user for valid credentials; count failures and lock after too many.
 
@@ -105,7 +81,8 @@ def authenticate(session: Session, email: str, password: str, ip: str | None) ->
     now = utcnow()
     email = normalise_email(email)
     keys = [f"email:{email}"] + ([f"ip:{ip}"] if ip else [])
-    until = _locked_until(session, keys, now)
+    counts = throttle.counts(session)  # Redis when REDIS_URL is set, else the database
+    until = counts.locked_until(keys, now)
     if until:
         raise SignInLocked(until)
     user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
@@ -117,15 +94,13 @@ def authenticate(session: Session, email: str, password: str, ip: str | None) ->
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None or not user.is_active:
-        _count_failure(session, f"email:{email}", cfg["LOGIN_MAX_FAILURES"], now)
+        counts.count_failure(f"email:{email}", cfg["LOGIN_MAX_FAILURES"], now)
         if ip:
-            _count_failure(session, f"ip:{ip}", cfg["LOGIN_IP_MAX_FAILURES"], now)
+            counts.count_failure(f"ip:{ip}", cfg["LOGIN_IP_MAX_FAILURES"], now)
         audit.record(session, "sign_in_failed", "users", user.id if user else None,
                      after={"email": email[:254], "ip": ip})
         raise InvalidCredentials()
-    row = _throttle_row(session, f"email:{email}")
-    if row is not None:
-        session.delete(row)
+    counts.clear(f"email:{email}")
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
     user.last_login_at = now
@@ -178,8 +153,11 @@ def load_session_user(session: Session, token: str) -> User | None:
     if not user.is_active:
         return None
     if now - as_utc(row.last_seen_at) > dt.timedelta(minutes=1):
-        # Written at most once a minute so page views do not each cost a write.
+        # Written at most once a minute so page views do not each cost a write, and committed now: page views
+        # never commit (the touch was rolled back, so an active reader hit the idle limit), and the row lock
+        # would otherwise be held until the end of the request.
         session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
+        session.commit()
     user.session_token = token
     return user
 
@@ -264,6 +242,7 @@ def user_for_token(session: Session, raw: str) -> User | None:
     now = utcnow()
     if row.last_used_at is None or now - as_utc(row.last_used_at) > dt.timedelta(minutes=5):
         session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+        session.commit()  # a read-only request never commits; see load_session_user
     return row.user
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from vendorportal.contracts import domain
 from vendorportal.contracts.models import CHANNELS, Contract, ContractDocument, ServiceLevelFormula
 from vendorportal.core.errors import FieldError, NotFound, ValidationFailed
+from vendorportal.core.ids import MAX_ID
 from vendorportal.core.money import CURRENCIES
 from vendorportal.core.validation import Cleaner
 from vendorportal.security import policies
@@ -40,7 +41,7 @@ def status_of(contract: Contract, today: dt.date) -> domain.ContractStatus:
 def _clean(session: Session, data: Mapping[str, Any], contract: Contract | None, partial: bool) -> dict:
     c = Cleaner(data, partial=partial)
     if contract is None:
-        c.integer("vendor_id", minimum=1)
+        c.integer("vendor_id", minimum=1, maximum=MAX_ID)
     c.text("reference", max_len=60)
     c.text("title", max_len=200)
     c.multi_choice("channels", CHANNELS)

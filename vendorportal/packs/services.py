@@ -27,6 +27,7 @@ from vendorportal.contracts.models import Contract
 from vendorportal.core import audit, mail
 from vendorportal.core.db import as_utc, utcnow
 from vendorportal.core.errors import NotFound
+from vendorportal.core.ids import MAX_ID
 from vendorportal.core.validation import Cleaner
 from vendorportal.packs import content, domain, render
 from vendorportal.packs.domain import PackKind, PackStatus
@@ -80,7 +81,7 @@ def clean_request(session: Session, data) -> dict:
     c.choice("kind", [k.value for k in PackKind])
     c.text("period", max_len=7)
     c.choice("language", list(domain.LANGUAGES), default="en", required=False)
-    c.integer("vendor_id", required=False, minimum=1)
+    c.integer("vendor_id", required=False, minimum=1, maximum=MAX_ID)
     values = dict(c.values)
     if "period" in values and not domain.is_period(values["period"]):
         c.error("period", _l("Use the form YYYY-MM, e.g. 2026-10."))

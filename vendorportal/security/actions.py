@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendorportal.core.db import as_utc
 from vendorportal.core.errors import FieldError, Forbidden, ValidationFailed
+from vendorportal.core.ids import MAX_ID
 from vendorportal.core.validation import Cleaner
 from vendorportal.security import domain, policies
 from vendorportal.security.models import Action, ActionEvent
@@ -25,7 +27,7 @@ def _role(actor) -> str:
 def create_action(session: Session, actor, data: dict) -> Action:
     """Create an action by hand (managers)."""
     c = Cleaner(data)
-    c.integer("vendor_id", minimum=1)
+    c.integer("vendor_id", minimum=1, maximum=MAX_ID)
     c.text("title", max_len=200)
     c.text("description", required=False, max_len=4000, default="")
     c.choice("owner", ("vendor", "client"))
@@ -129,5 +131,5 @@ def action_to_dict(action: Action, today: dt.date) -> dict:
         "title": action.title, "description": action.description, "owner": action.owner,
         "due_date": action.due_date.isoformat(), "status": action.status, "overdue": is_overdue(action, today),
         "events": [{"from": e.from_status, "to": e.to_status, "comment": e.comment,
-                    "at": e.created_at.isoformat()} for e in action.events],
+                    "at": as_utc(e.created_at).isoformat()} for e in action.events],
     }

@@ -21,6 +21,7 @@ from vendorportal.targets import domain
 from vendorportal.targets.models import CustomMetric, Target, VolumeForecast
 
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the months parse_period accepts
 CUSTOM_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,38}$")
 UNITS = ("%", "s", "points", "score", "count", "ratio")
 
@@ -188,7 +189,9 @@ def parse_period(text: str | None) -> Month:
 
     :raises ValidationFailed: when it is not a month.
     """
-    if not text or not PERIOD_RE.match(text):
+    year = int(text[:4]) if text and PERIOD_RE.fullmatch(text) else 0  # fullmatch: "2026-04\n" is no month
+    # Scorecards look years back and forth (escalation window, earn-back): 0001-01 has no months before it.
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         from vendorportal.core.errors import FieldError
 
         raise ValidationFailed([FieldError("period", _l("Use a month like 2026-04."))])
