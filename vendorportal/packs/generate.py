@@ -50,6 +50,13 @@ def render_many(pack_ids: Iterable[int], *, workers: int, actor: AuditActor | No
             if progress:
                 progress(outcome)
         return outcomes
+    # The portfolio pack takes as long as many vendor packs: start it first so that it does not run alone last.
+    from sqlalchemy import select
+
+    from vendorportal.packs.models import Pack
+
+    portfolio = set(db.session.execute(select(Pack.id).where(Pack.id.in_(ids), Pack.kind == "portfolio")).scalars())
+    ids = [i for i in ids if i in portfolio] + [i for i in ids if i not in portfolio]
     _APP, _ACTOR = current_app._get_current_object(), actor
     db.session.remove()
     db.engine.dispose()

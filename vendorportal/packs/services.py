@@ -119,7 +119,7 @@ def queue_period(session: Session, period: str, *, language: str, vendor_id: int
             raise NotFound(f"vendor {vendor_id}")
     packs = [_new_pack(session, kind=PackKind.VENDOR, vendor_id=v.id, period=period, language=language,
                        schedule_id=None, requested_by_id=requested_by_id) for v in vendors]
-    if vendor_id is None:
+    if vendor_id is None and vendors:  # no contract ran that month: nothing to report on
         packs.append(_new_pack(session, kind=PackKind.PORTFOLIO, vendor_id=None, period=period, language=language,
                                schedule_id=None, requested_by_id=requested_by_id))
     return packs
