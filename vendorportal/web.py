@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, flash, g, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -144,7 +144,11 @@ def _setup_errors(app: Flask) -> None:
         if isinstance(err, OperationalError):
             # The database is restarting, unreachable or busy: a retry in a moment will work.
             app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, err.orig)
-            response = make_response(render_error(503))
+            # Answer without the database: the rollback expired the signed-in user, and reading its language
+            # (the locale selector) or its name (the page) would query again and fail inside this handler.
+            g._login_user = login_manager.anonymous_user()
+            with force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
+                response = make_response(render_error(503))
             response.headers["Retry-After"] = "5"
             return response
         if isinstance(err, DataError | OverflowError):
