@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
-from vendorportal.core.errors import NotFound, ValidationFailed
+from vendorportal.core.errors import FieldError, NotFound, ValidationFailed
 from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
 from vendorportal.packs import domain, services
@@ -74,15 +75,8 @@ def get_pack_pdf(pack_id: int):
 def list_packs():
     period = request.args.get("period") or None
     if period is not None and not domain.is_period(period):
-        return validation_error(ValidationFailed([_period_error()]))
+        return validation_error(ValidationFailed([FieldError("period", _l("Use the form YYYY-MM, e.g. 2026-10."))]))
     vendor_id = request.args.get("vendor_id", type=record_id)
     items = services.list_packs(db.session, actor(), period=period, vendor_id=vendor_id)
     return {"items": [services.to_dict(p) for p in items]}
 
-
-def _period_error():
-    from flask_babel import lazy_gettext as _l
-
-    from vendorportal.core.errors import FieldError
-
-    return FieldError("period", _l("Use the form YYYY-MM, e.g. 2026-10."))

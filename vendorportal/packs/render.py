@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from vendorportal.core import formatting
-from vendorportal.packs import content, pdf
+from vendorportal.packs import content
 from vendorportal.packs.domain import PackKind
 from vendorportal.security.checklist_default import CATEGORY_NAMES
 
@@ -69,15 +69,3 @@ def render_html(kind: PackKind | str, data, *, locale: str, version: int, period
             pack=data, locale=locale, doc_title=title, footer=footer, period_label=label, as_of_label=as_of,
             meta={"version": version}, svg_url=_svg_url, metric_name=content.metric_name, inf=math.inf,
             categories=CATEGORY_NAMES, **_labels())
-
-
-def render_pack_pdf(kind: PackKind | str, data, *, locale: str, version: int, period: str,
-                    fetcher: pdf.StaticOnlyFetcher | None = None) -> tuple[str, pdf.RenderedPDF]:
-    """Return the HTML and the PDF of a pack (the PDF's metadata dates are the data's as-of time)."""
-    html = render_html(kind, data, locale=locale, version=version, period=period)
-    title = html.split("<title>", 1)[1].split("</title>", 1)[0] if "<title>" in html else ""
-    import html as html_lib
-
-    rendered = pdf.render_pdf(html, pack_css(), created=data.as_of, title=html_lib.unescape(title), lang=locale,
-                              fetcher=fetcher)
-    return html, rendered

@@ -422,10 +422,15 @@ def list_schedules(session: Session) -> list[PackSchedule]:
                                                               PackSchedule.id)).scalars())
 
 
-def recipient_choices(session: Session) -> list:
+def recipient_choices(session: Session) -> list[tuple[int, str]]:
+    """Return (user id, "name <e-mail> · role · vendor") for every active user a schedule may mail."""
     from vendorportal.auth.models import User
+    from vendorportal.core.i18n import enum_label
 
-    return list(session.execute(select(User).where(User.is_active.is_(True)).order_by(User.role, User.name)).scalars())
+    vendors = dict(session.execute(select(Vendor.id, Vendor.name)).all())
+    users = session.execute(select(User).where(User.is_active.is_(True)).order_by(User.role, User.name)).scalars()
+    return [(u.id, f"{u.name} <{u.email}> · {enum_label(u.role)}" + (f" · {vendors[u.vendor_id]}" if u.vendor_id
+                                                                      else "")) for u in users]
 
 
 def save_schedule(session: Session, actor, schedule: PackSchedule | None, data: dict) -> PackSchedule:

@@ -7,12 +7,11 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from vendorportal.core.db import utcnow
 from vendorportal.core.errors import NotFound, ValidationFailed
 from vendorportal.core.forms import attach_errors, choices
-from vendorportal.core.i18n import enum_label
+from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
 from vendorportal.packs import domain, services
 from vendorportal.packs.forms import PackRequestForm, ScheduleForm
@@ -20,7 +19,6 @@ from vendorportal.packs.models import PackSchedule
 from vendorportal.security.decorators import actor, checked, ensure_allowed, policies
 from vendorportal.uploads.downloads import file_response
 from vendorportal.vendors import services as vendor_services
-from vendorportal.vendors.models import Vendor
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 
@@ -76,7 +74,7 @@ def index():
     period = request.args.get("period") or None
     if period and not domain.is_period(period):
         period = None
-    vendor_id = request.args.get("vendor_id", type=int)
+    vendor_id = request.args.get("vendor_id", type=record_id)
     kind = request.args.get("kind") if request.args.get("kind") in ("vendor", "portfolio") else None
     packs = services.list_packs(db.session, me, period=period, vendor_id=vendor_id, kind=kind)
     scope = policies.vendor_scope(me)
@@ -136,10 +134,7 @@ def schedules():
 
 def _schedule_form(schedule: PackSchedule | None):
     form = ScheduleForm(obj=schedule)
-    vendors = dict(db.session.execute(select(Vendor.id, Vendor.name)).all())
-    form.recipients.choices = choices([
-        (u.id, f"{u.name} <{u.email}> · {enum_label(u.role)}" + (f" · {vendors[u.vendor_id]}" if u.vendor_id else ""))
-        for u in services.recipient_choices(db.session)])
+    form.recipients.choices = choices(services.recipient_choices(db.session))
     if request.method == "GET":
         if schedule is not None:
             form.recipients.data = [r.user_id for r in schedule.recipients]
