@@ -191,7 +191,7 @@ def _reopen(app, contract_id: int) -> None:
     from sqlalchemy import update
 
     from vendorportal.extensions import db
-    from vendorportal.uploads.models import Submission
+    from vendorportal.submissions.models import Submission
 
     with app.app_context():
         db.session.execute(update(Submission).where(Submission.contract_id == contract_id,

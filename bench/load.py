@@ -321,10 +321,10 @@ def seed_pg(url: str, folder: str, env: dict, args) -> PgSeed:
     from vendorportal.core.formatting import today
     from vendorportal.demo.services import seed_scale
     from vendorportal.extensions import db
+    from vendorportal.files.models import StoredFile
     from vendorportal.packs.models import Pack
     from vendorportal.scorecards.domain import Month
     from vendorportal.targets.models import Target
-    from vendorportal.uploads.models import StoredFile
     from vendorportal.vendors import services as vendors
     from vendorportal.vendors.models import Vendor
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Flask, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,12 +10,36 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from vendorportal.core import audit
-from vendorportal.core.i18n import LANGUAGE_NAMES, enum_label
+from vendorportal import api
+from vendorportal.actions import views as actions
+from vendorportal.api.errors import api_error
+from vendorportal.audit import views as audit_log
+from vendorportal.auth import services as auth_services
+from vendorportal.auth import views as auth
+from vendorportal.checklists import views as checklists
+from vendorportal.contracts import views as contracts
+from vendorportal.core import audit, formatting, labels
+from vendorportal.core.i18n import LANGUAGE_NAMES
 from vendorportal.core.ids import IdConverter
+from vendorportal.core.labels import enum_label
+from vendorportal.dashboard import views as dashboard
+from vendorportal.dashboard.navigation import nav_items
 from vendorportal.extensions import csrf, db, login_manager
+from vendorportal.ops import intake
+from vendorportal.ops import views as ops
+from vendorportal.ops.logs import configure_logging
+from vendorportal.packs import views as packs
+from vendorportal.scorecards import views as scorecards
+from vendorportal.submissions import views as submissions
+from vendorportal.targets import views as targets
+from vendorportal.users import views as users
+from vendorportal.vendors import views as vendors
 
 API_PREFIX = "/api/"
+
+BLUEPRINTS = tuple(module.bp for module in (
+    auth, dashboard, vendors, contracts, targets, submissions, scorecards, checklists, actions, packs, users,
+    audit_log, ops, api))
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -29,31 +53,19 @@ def is_api_request() -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # vendorportal.core.ids: an id beyond the columns is a 404
-    from vendorportal.api import bp as api_bp
-    from vendorportal.audit.views import bp as audit_bp
-    from vendorportal.auth.views import bp as auth_bp
-    from vendorportal.contracts.views import bp as contracts_bp
-    from vendorportal.dashboard.views import bp as dashboard_bp
-    from vendorportal.ops.views import bp as ops_bp
-    from vendorportal.packs.views import bp as packs_bp
-    from vendorportal.scorecards.views import bp as scorecards_bp
-    from vendorportal.security.views import actions_bp
-    from vendorportal.security.views import bp as checklists_bp
-    from vendorportal.targets.views import bp as targets_bp
-    from vendorportal.uploads.views import bp as submissions_bp
-    from vendorportal.users.views import bp as users_bp
-    from vendorportal.vendors.views import bp as vendors_bp
-
-    blueprints = (auth_bp, dashboard_bp, vendors_bp, contracts_bp, targets_bp, submissions_bp, scorecards_bp,
-                  checklists_bp, actions_bp, packs_bp, users_bp, audit_bp, ops_bp, api_bp)
-    for bp in blueprints:
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)
-    csrf.exempt(api_bp)  # the API authenticates by bearer token only, never by cookie
+    csrf.exempt(api.bp)  # the API authenticates by bearer token only, never by cookie
+
+
+def _committing_touch(user):
+    """Commit a session's or token's "last seen" touch (at most once a minute) before the request goes on."""
+    if db.session.info.pop("touched", False):
+        db.session.commit()
+    return user
 
 
 def _setup_login(app: Flask) -> None:
-    from vendorportal.auth import services as auth_services
-
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
@@ -61,7 +73,7 @@ def _setup_login(app: Flask) -> None:
     def load_user(token: str):
         if is_api_request():
             return None  # cookies never authenticate the API, so it needs no CSRF protection
-        return auth_services.load_session_user(db.session, token)
+        return _committing_touch(auth_services.load_session_user(db.session, token))
 
     @login_manager.request_loader
     def load_api_user(req):
@@ -71,7 +83,7 @@ def _setup_login(app: Flask) -> None:
         scheme, _sep, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             return None
-        return auth_services.user_for_token(db.session, raw.strip())
+        return _committing_touch(auth_services.user_for_token(db.session, raw.strip()))
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -85,12 +97,6 @@ def _setup_login(app: Flask) -> None:
         if current_user.is_authenticated:
             via = "api" if is_api_request() else "ui"
             audit.set_actor(db.session, audit.AuditActor(current_user.id, current_user.email, via))
-
-
-def api_error(status: int, code: str, message: str, details: list | None = None):
-    """Return the one JSON error shape of the API."""
-    body = {"error": {"code": code, "message": str(message), "details": details or []}}
-    return jsonify(body), status
 
 
 _ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -179,11 +185,9 @@ def _security_headers(app: Flask) -> None:
 
 
 def _template_helpers(app: Flask) -> None:
-    from vendorportal.core import formatting
-    from vendorportal.dashboard.navigation import nav_items
-
     app.jinja_env.globals.update(
-        enum_label=enum_label, LANGUAGE_NAMES=LANGUAGE_NAMES, fmt=formatting,
+        enum_label=enum_label, label=labels.label, colour=labels.colour, LANGUAGE_NAMES=LANGUAGE_NAMES,
+        fmt=formatting,
     )
 
     @app.context_processor
@@ -197,11 +201,8 @@ def _template_helpers(app: Flask) -> None:
         g.pop("api_user", None)
 
 
-def init_app(app: Flask) -> None:
+def init_web(app: Flask) -> None:
     """Register everything the web layer needs on the app."""
-    from vendorportal.ops import intake
-    from vendorportal.ops.logs import configure_logging
-
     configure_logging(app)
     _register_blueprints(app)
     intake.install(app)  # the disk-free guard (507), then the body before any database work

@@ -20,8 +20,8 @@ def sign_in(page, base, email):
 
 def test_assessment_finding_and_action(browser, live_server, app, create_vendor, create_user):
     from vendorportal.auth.models import User
+    from vendorportal.checklists import services
     from vendorportal.extensions import db
-    from vendorportal.security import services
 
     vendor = create_vendor(name="Northwind Contact Services")
     staff, manager = create_user("vendor", vendor=vendor), create_user("manager")

@@ -1,50 +1,12 @@
-"""The JSON API under /api/v1: bearer-token auth, the same services and rules as the UI, one error shape."""
+"""The JSON API under /api/v1: bearer-token auth, the same services and rules as the UI, one error shape.
 
-from __future__ import annotations
+Each route module adds its handlers to `bp` (vendorportal.api.base); ROUTE_MODULES names them all, so that
+the blueprint the web layer registers has every route.
+"""
 
-import functools
+from vendorportal.api import contracts, openapi, packs, performance, security, vendors
+from vendorportal.api.base import bp
 
-from flask import Blueprint, request
-from flask_babel import gettext as _
-from flask_login import current_user
+ROUTE_MODULES = (contracts, openapi, packs, performance, security, vendors)
 
-from vendorportal.core.errors import Conflict, ValidationFailed
-from vendorportal.web import api_error
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def token_required(view):
-    """Answer 401 unless a valid bearer token came with the request."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return api_error(401, "unauthorized", _("Sign in with an API token (Authorization: Bearer …)."))
-        return view(*args, **kwargs)
-
-    wrapper.token_required = True  # the OpenAPI document asks for bearerAuth here
-    return wrapper
-
-
-def json_body() -> dict | None:
-    """Return the request's JSON object, or None when the body is not JSON (or nested too deep to read)."""
-    try:
-        return request.get_json(silent=True)
-    except RecursionError:
-        return None
-
-
-def invalid_body():
-    return api_error(400, "bad_request", _("The body must be a JSON object."))
-
-
-def conflict_error(err: Conflict):
-    return api_error(409, "conflict", err.message, [{"field": err.field, "message": err.message}])
-
-
-def validation_error(failure: ValidationFailed):
-    return api_error(422, "invalid", _("Some fields are not valid."), [e.as_dict() for e in failure.errors])
-
-
-from vendorportal.api import contracts, openapi, packs, performance, security, vendors  # noqa: E402,F401  (routes on bp)
+__all__ = ["ROUTE_MODULES", "bp"]

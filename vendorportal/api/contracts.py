@@ -2,14 +2,14 @@
 
 from flask import request, url_for
 
-from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
+from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.api.base import bp, invalid_body, json_body, token_required, validation_error
 from vendorportal.contracts import services
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import ValidationFailed
 from vendorportal.core.formatting import today
 from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
-from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 
 
 @bp.get("/contracts")

@@ -17,9 +17,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from werkzeug.routing import Rule
 
-from vendorportal.api import bp, token_required
+from vendorportal.access.decorators import checked
 from vendorportal.api import schemas as s
-from vendorportal.security.decorators import checked
+from vendorportal.api.base import bp, token_required
 
 PREFIX = bp.url_prefix or ""
 REF = "#/components/schemas/{model}"

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
+from vendorportal.access.decorators import actor, checked, ensure_allowed, policies
+from vendorportal.api.base import bp, invalid_body, json_body, token_required, validation_error
+from vendorportal.api.errors import api_error
 from vendorportal.core.errors import FieldError, NotFound, ValidationFailed
 from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
 from vendorportal.packs import domain, services
-from vendorportal.security.decorators import actor, checked, ensure_allowed, policies
-from vendorportal.web import api_error
 
 
 @bp.post("/packs")
@@ -59,7 +61,6 @@ def get_pack_pdf(pack_id: int):
         return api_error(404, "not_found", _("There is no such pack."))
     if pack.status != domain.PackStatus.DONE.value:
         return api_error(409, "not_ready", _("The pack is not ready yet (status: %(status)s).", status=pack.status))
-    import io
 
     data = services.pdf_bytes(db.session, actor(), pack)
     db.session.commit()

@@ -5,19 +5,19 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
-from vendorportal.api import bp, conflict_error, invalid_body, json_body, token_required, validation_error
+from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.api.base import bp, conflict_error, invalid_body, json_body, token_required, validation_error
+from vendorportal.api.errors import api_error
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import Conflict, ValidationFailed
 from vendorportal.core.formatting import today
 from vendorportal.extensions import db
+from vendorportal.notifications import services as notifications
 from vendorportal.scorecards import services as scorecards
-from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.submissions import services as uploads
+from vendorportal.submissions import templates as upload_templates
+from vendorportal.submissions.models import Submission
 from vendorportal.targets import services as targets
-from vendorportal.uploads import notifications
-from vendorportal.uploads import services as uploads
-from vendorportal.uploads import templates as upload_templates
-from vendorportal.uploads.models import Submission
-from vendorportal.web import api_error
 
 
 def _contract(contract_id: int) -> Contract:
@@ -114,46 +114,38 @@ def get_submission(submission_id: int):
     return uploads.submission_to_dict(_submission(submission_id))
 
 
-@bp.post("/submissions/<int:submission_id>/accept")
-@token_required
-@checked()
-def accept_submission(submission_id: int):
+def _review(submission_id: int, decide, *, body_required: bool):
+    """Accept or return a month for the API: decide(submission, body), then commit and mail the vendor."""
     submission = _submission(submission_id)
     ensure_allowed(policies.can_review_submissions(actor()))
-    body = json_body() if request.data else {}
+    body = json_body() if body_required or request.data else {}
     if not isinstance(body, dict):
         return invalid_body()
     try:
-        uploads.accept_submission(db.session, actor(), submission, body.get("comment"))
+        decide(submission, body)
     except ValidationFailed as failure:
         return validation_error(failure)
     except Conflict as err:
         return conflict_error(err)
-    contract = _contract(submission.contract_id)
-    scorecards.raise_escalation_actions(db.session, contract, targets.parse_period(submission.period), today())
     db.session.commit()
     notifications.deliver(notifications.reviewed_mails(db.session, submission, _contract(submission.contract_id)))
     return uploads.submission_to_dict(submission)
+
+
+@bp.post("/submissions/<int:submission_id>/accept")
+@token_required
+@checked()
+def accept_submission(submission_id: int):
+    return _review(submission_id, lambda submission, body: scorecards.accept_month(
+        db.session, actor(), submission, body.get("comment"), today=today()), body_required=False)
 
 
 @bp.post("/submissions/<int:submission_id>/return")
 @token_required
 @checked()
 def return_submission(submission_id: int):
-    submission = _submission(submission_id)
-    ensure_allowed(policies.can_review_submissions(actor()))
-    body = json_body()
-    if not isinstance(body, dict):
-        return invalid_body()
-    try:
-        uploads.return_submission(db.session, actor(), submission, str(body.get("comment") or ""))
-    except ValidationFailed as failure:
-        return validation_error(failure)
-    except Conflict as err:
-        return conflict_error(err)
-    db.session.commit()
-    notifications.deliver(notifications.reviewed_mails(db.session, submission, _contract(submission.contract_id)))
-    return uploads.submission_to_dict(submission)
+    return _review(submission_id, lambda submission, body: uploads.return_submission(
+        db.session, actor(), submission, str(body.get("comment") or "")), body_required=True)
 
 
 @bp.get("/contracts/<int:contract_id>/scorecard")

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from vendorportal.actions.domain import ActionOwner, ActionStatus
+from vendorportal.checklists.domain import Response, Review
 from vendorportal.contracts.domain import ContractStatus
 from vendorportal.contracts.models import CHANNELS
 from vendorportal.core.ids import MAX_ID
@@ -22,7 +24,6 @@ from vendorportal.core.money import CURRENCIES
 from vendorportal.metrics.domain import ServiceLevelFormula
 from vendorportal.packs.domain import LANGUAGES, PackKind, PackStatus
 from vendorportal.scorecards.domain import EarnBack, Rag, Relief, Status, TargetKind
-from vendorportal.security.domain import ActionOwner, ActionStatus, Response, Review
 from vendorportal.vendors.models import Tier
 
 # A month the API accepts everywhere: targets.services.parse_period takes years FIRST_YEAR..LAST_YEAR (1900-2999).

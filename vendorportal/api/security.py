@@ -6,16 +6,19 @@ from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from vendorportal.api import bp, conflict_error, invalid_body, json_body, token_required, validation_error
+from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.actions import services as actions
+from vendorportal.actions.models import Action
+from vendorportal.api.base import bp, conflict_error, invalid_body, json_body, token_required, validation_error
+from vendorportal.api.errors import api_error
+from vendorportal.checklists import services
+from vendorportal.checklists.models import Assessment
 from vendorportal.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from vendorportal.core.formatting import today
 from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
-from vendorportal.security import actions, notifications, services
-from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
-from vendorportal.security.models import Action, Assessment
+from vendorportal.notifications import services as notifications
 from vendorportal.vendors.models import Vendor
-from vendorportal.web import api_error
 
 
 @bp.get("/vendors/<int:vendor_id>/assessments")

@@ -2,10 +2,10 @@
 
 from flask import url_for
 
-from vendorportal.api import bp, invalid_body, json_body, token_required, validation_error
+from vendorportal.access.decorators import actor, checked, ensure_visible, policies
+from vendorportal.api.base import bp, invalid_body, json_body, token_required, validation_error
 from vendorportal.core.errors import ValidationFailed
 from vendorportal.extensions import db
-from vendorportal.security.decorators import actor, checked, ensure_visible, policies
 from vendorportal.vendors import services
 from vendorportal.vendors.models import Vendor
 

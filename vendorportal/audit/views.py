@@ -3,10 +3,10 @@
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
+from vendorportal.access.decorators import checked, policies
 from vendorportal.audit import services
 from vendorportal.contracts.models import Contract
 from vendorportal.extensions import db
-from vendorportal.security.decorators import checked, policies
 from vendorportal.vendors.models import Vendor
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")

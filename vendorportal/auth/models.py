@@ -96,10 +96,6 @@ class ApiToken(Audited, Base):
 
     user: Mapped[User] = relationship(lazy="joined")
 
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
     def audit_scope(self) -> tuple[int | None, int | None]:
         return None, None
 

@@ -15,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from vendorportal.access import policies
 from vendorportal.auth import throttle
 from vendorportal.auth.models import ApiToken, Role, User, UserSession
 from vendorportal.core import audit
 from vendorportal.core.db import as_utc, utcnow
 from vendorportal.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
-from vendorportal.security import policies
 from vendorportal.vendors.models import Vendor
 
 TOKEN_PREFIX = "vp_"  # noqa: S105 - a prefix, not a secret
@@ -153,11 +153,11 @@ def load_session_user(session: Session, token: str) -> User | None:
     if not user.is_active:
         return None
     if now - as_utc(row.last_seen_at) > dt.timedelta(minutes=1):
-        # Written at most once a minute so page views do not each cost a write, and committed now: page views
-        # never commit (the touch was rolled back, so an active reader hit the idle limit), and the row lock
-        # would otherwise be held until the end of the request.
+        # Written at most once a minute so page views do not each cost a write. The caller (the edge's user
+        # loader) commits it at once: read-only requests never commit, so the touch would be rolled back and
+        # an active reader would hit the idle limit, and the row lock would be held until the end of the request.
         session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
-        session.commit()
+        session.info["touched"] = True
     user.session_token = token
     return user
 
@@ -242,7 +242,7 @@ def user_for_token(session: Session, raw: str) -> User | None:
     now = utcnow()
     if row.last_used_at is None or now - as_utc(row.last_used_at) > dt.timedelta(minutes=5):
         session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-        session.commit()  # a read-only request never commits; see load_session_user
+        session.info["touched"] = True  # committed by the caller at once; see load_session_user
     return row.user
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from vendorportal.access.decorators import actor, checked, policies
 from vendorportal.auth import services
 from vendorportal.auth.forms import LanguageForm, PasswordChangeForm, SignInForm
 from vendorportal.core import formatting
@@ -13,7 +14,6 @@ from vendorportal.core.errors import ValidationFailed
 from vendorportal.core.forms import attach_errors, safe_next
 from vendorportal.core.i18n import LANGUAGE_COOKIE
 from vendorportal.extensions import db
-from vendorportal.security.decorators import actor, checked, policies
 
 bp = Blueprint("auth", __name__)
 

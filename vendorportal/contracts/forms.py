@@ -17,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from vendorportal.contracts.models import CHANNELS, ServiceLevelFormula
 from vendorportal.core.forms import choices
-from vendorportal.core.i18n import enum_label
+from vendorportal.core.labels import enum_label
 from vendorportal.core.money import CURRENCIES
 
 

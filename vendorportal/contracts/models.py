@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vendorportal.core.audit import Audited
 from vendorportal.core.db import Base, created_at, intpk, str200, utcnow
+from vendorportal.files.models import StoredFile
 from vendorportal.metrics.domain import ServiceLevelFormula
-from vendorportal.uploads.models import StoredFile
 from vendorportal.vendors.models import Vendor
 
 CHANNELS = ("phone", "email", "chat", "sms", "social")

@@ -12,14 +12,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vendorportal.access import policies
 from vendorportal.contracts import domain
 from vendorportal.contracts.models import CHANNELS, Contract, ContractDocument, ServiceLevelFormula
 from vendorportal.core.errors import FieldError, NotFound, ValidationFailed
 from vendorportal.core.ids import MAX_ID
 from vendorportal.core.money import CURRENCIES
 from vendorportal.core.validation import Cleaner
-from vendorportal.security import policies
-from vendorportal.uploads import storage
+from vendorportal.files import storage
 from vendorportal.vendors.models import Vendor
 
 DOCUMENT_TYPES = {
@@ -211,13 +211,6 @@ def list_documents(session: Session, contract: Contract) -> list[ContractDocumen
     stmt = (select(ContractDocument).where(ContractDocument.contract_id == contract.id)
             .order_by(ContractDocument.title, ContractDocument.version.desc()))
     return list(session.execute(stmt).scalars())
-
-
-def get_document(session: Session, actor, document_id: int) -> ContractDocument:
-    doc = session.get(ContractDocument, document_id)
-    if doc is None or not policies.can_view_document(actor, doc):
-        raise NotFound()
-    return doc
 
 
 def to_dict(contract: Contract, today: dt.date) -> dict:

@@ -6,16 +6,17 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.contracts import domain, services
 from vendorportal.contracts.forms import ContractForm, DocumentForm
 from vendorportal.contracts.models import Contract, ContractDocument
 from vendorportal.core import audit
+from vendorportal.core.edge import change
 from vendorportal.core.errors import ValidationFailed
 from vendorportal.core.formatting import today
 from vendorportal.core.forms import attach_errors
 from vendorportal.extensions import db
-from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
-from vendorportal.uploads.downloads import file_response
+from vendorportal.files.downloads import file_response
 from vendorportal.vendors import services as vendor_services
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
@@ -58,13 +59,10 @@ def create():
     form = ContractForm(vendor_choices=vendor_services.vendor_choices(db.session),
                         data={"vendor_id": request.args.get("vendor_id", type=int), "channels": ["phone"]})
     if form.validate_on_submit():
-        try:
+        with change(form=form) as step:
             contract = services.create_contract(db.session, form.data)
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Contract %(ref)s created.", ref=contract.reference), "success")
+            step.success = _("Contract %(ref)s created.", ref=contract.reference)
+        if step.ok:
             return redirect(url_for("contracts.detail", contract_id=contract.id))
     return render_template("contracts/form.html", form=form, contract=None), 400 if form.errors else 200
 
@@ -80,13 +78,10 @@ def edit(contract_id: int):
                         data={"channels": contract.channel_list, "vendor_id": contract.vendor_id})
     del form.vendor_id  # a contract never moves to another vendor
     if form.validate_on_submit():
-        try:
+        with change(form=form) as step:
             services.update_contract(db.session, contract, {**form.data, "vendor_id": contract.vendor_id})
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Contract %(ref)s saved.", ref=contract.reference), "success")
+            step.success = _("Contract %(ref)s saved.", ref=contract.reference)
+        if step.ok:
             return redirect(url_for("contracts.detail", contract_id=contract.id))
     return render_template("contracts/form.html", form=form, contract=contract), 400 if form.errors else 200
 

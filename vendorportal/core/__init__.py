@@ -1,1 +1,3 @@
-"""Shared building blocks: database base, errors, i18n, audit, money."""
+"""Shared building blocks: the app base, database base, edge transactions, errors, i18n and labels, audit, mail,
+money.
+"""

@@ -50,3 +50,7 @@ class Conflict(DomainError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class TooLarge(DomainError):
+    """A file or body is larger than the portal accepts for it."""

@@ -11,6 +11,7 @@ from flask_babel import format_date, format_decimal
 
 from vendorportal.core.db import as_utc
 from vendorportal.core.money import minor_unit
+from vendorportal.core.rounding import display_value
 
 
 def portal_tz() -> ZoneInfo:
@@ -52,7 +53,8 @@ def metric(value: float | None, unit: str) -> str:
     """Show a metric value rounded to one decimal (comparisons always use the unrounded value)."""
     if value is None:
         return "—"
-    text = f"{value:,.1f}"
+    rounded = display_value(value)
+    text = f"{rounded if rounded is not None else value:,.1f}"
     if unit == "%":
         return f"{text} %"
     return f"{text} s" if unit == "s" else text

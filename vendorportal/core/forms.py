@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from vendorportal.core.errors import ValidationFailed
 
@@ -28,6 +29,4 @@ def safe_next(target: str | None, default: str) -> str:
 
 def choices(pairs) -> list:
     """Return SelectField choices from (value, label) pairs."""
-    from wtforms import SelectChoice
-
     return [SelectChoice(value, label) for value, label in pairs]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from vendorportal.security import policies
+from vendorportal.access import policies
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from vendorportal.contracts.models import Contract
 from vendorportal.core.db import as_utc
 from vendorportal.scorecards import services as scorecards
 from vendorportal.scorecards.domain import Month
-from vendorportal.uploads import services as uploads
+from vendorportal.submissions import services as uploads
 
 
 @dataclass

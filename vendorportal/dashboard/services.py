@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from vendorportal.access import policies
 from vendorportal.contracts import services as contract_services
 from vendorportal.contracts.models import Contract
-from vendorportal.security import policies
 from vendorportal.vendors import services as vendor_services
 from vendorportal.vendors.models import Vendor
 

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from vendorportal.access.decorators import actor, checked, policies
 from vendorportal.contracts.services import status_of
 from vendorportal.core.db import utcnow
 from vendorportal.core.errors import ValidationFailed
@@ -12,7 +13,6 @@ from vendorportal.dashboard import portfolio as portfolio_services
 from vendorportal.dashboard import services
 from vendorportal.extensions import db
 from vendorportal.scorecards.domain import Month
-from vendorportal.security.decorators import actor, checked, policies
 from vendorportal.targets import services as target_services
 
 bp = Blueprint("dashboard", __name__)

@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendorportal.contracts import services as contract_services
 from vendorportal.contracts.models import Contract
 from vendorportal.core.db import utcnow
+from vendorportal.files.models import StoredFile
 from vendorportal.metrics import erlang
+from vendorportal.scorecards import services as scorecards
 from vendorportal.scorecards.domain import Month
+from vendorportal.submissions import services as uploads
+from vendorportal.submissions.models import Submission
 from vendorportal.targets import services as targets
-from vendorportal.uploads import services as uploads
-from vendorportal.uploads.models import StoredFile, Submission
+from vendorportal.vendors import services as vendor_services
 
 # Targets that clients of contact-centre outsourcing commonly set (SPEC §2, issue 3 item 9).
 TARGETS = {
@@ -177,7 +181,6 @@ def seed_performance(session: Session, manager, vendor_users: dict[int, object],
 def _grant_demo_dispute(session: Session, contract: Contract | None, months: list[Month], manager, vendor_users):
     if contract is None or len(months) < 12:
         return
-    from vendorportal.scorecards import services as scorecards
 
     month = months[-5]
     card = scorecards.build_scorecard(session, contract, month)
@@ -200,9 +203,6 @@ def seed_scale(session: Session, vendors: int, months: int, today: dt.date, mana
 
     The rows are written directly (one monthly row per month) so that large sets build in seconds.
     """
-    from vendorportal.contracts import services as contract_services
-    from vendorportal.vendors import services as vendor_services
-
     rng = random.Random(7)
     last = Month(today.year, today.month).shift(-1)
     first = last.shift(-(months - 1))

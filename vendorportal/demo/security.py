@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from vendorportal.security import actions, services
+from vendorportal.actions import services as actions
+from vendorportal.checklists import services
 
 PDF = b"%PDF-1.4\n% VendorPortal demo evidence\n"
 

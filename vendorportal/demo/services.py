@@ -6,13 +6,21 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorportal.auth import services as auth_services
 from vendorportal.contracts import services as contract_services
+from vendorportal.core.db import utcnow
 from vendorportal.core.formatting import today as portal_today
+from vendorportal.demo.performance import seed_performance
+from vendorportal.demo.performance import seed_scale as scale
+from vendorportal.demo.security import seed_security
+from vendorportal.packs import domain as pack_domain
+from vendorportal.packs import services as pack_services
 from vendorportal.vendors import services as vendor_services
 from vendorportal.vendors.models import Vendor
 
@@ -110,13 +118,9 @@ def seed_demo(session: Session, today: dt.date | None = None) -> SeedResult:
             users[data["email"]] = auth_services.create_user(session, password=DEMO_PASSWORD, **data)
         result.sign_ins.append((data["email"], data["role"]))
     if created:
-        from vendorportal.demo.performance import seed_performance
-
         manager = users[f"manager@{DEMO_DOMAIN}"]
         vendor_users = {u.vendor_id: u for u in users.values() if u.vendor_id}
         result.submissions = seed_performance(session, manager, vendor_users, today)
-        from vendorportal.demo.security import seed_security
-
         seed_security(session, manager, vendor_users, [ids["NWCS"], ids["CALLPLUS"], ids["BRIGHT"]], today)
         _seed_pack_schedule(session, manager, users)
     return result
@@ -124,15 +128,6 @@ def seed_demo(session: Session, today: dt.date | None = None) -> SeedResult:
 
 def _seed_pack_schedule(session: Session, manager, users: dict) -> None:
     """A monthly Japanese pack schedule whose latest run is due, so the scheduler renders packs on first start."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app
-
-    from vendorportal.core.db import utcnow
-    from vendorportal.packs import domain as pack_domain
-    from vendorportal.packs import services as pack_services
-
     recipients = [u.id for u in users.values() if u.role.value in ("manager", "executive")]
     schedule = pack_services.save_schedule(session, manager, None, {
         "name": "月次経営レビュー / Monthly executive review", "frequency": "monthly", "day": 5,
@@ -147,6 +142,4 @@ def _seed_pack_schedule(session: Session, manager, users: dict) -> None:
 
 def seed_scale(session: Session, vendors: int, months: int, today: dt.date | None = None) -> int:
     """Add many vendors with long histories (for the benches); return the submissions made."""
-    from vendorportal.demo.performance import seed_scale as scale
-
     return scale(session, vendors, months, today or portal_today(), None)

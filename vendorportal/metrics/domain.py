@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import math
+import operator
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -221,15 +222,41 @@ def _tidy(value: Fraction) -> int | Fraction:
     return value.numerator if value.denominator == 1 else value
 
 
+def sum_columns(columns: Mapping[str, Sequence[int | Decimal | Fraction]],
+                groups: Sequence[str | None] | None = None) -> dict[str, dict[str, int | Decimal | Fraction]]:
+    """Sum checked measure columns over the month ("*") and per group value, such as the channel.
+
+    The values are exact (ints, Decimals or Fractions), so built-in sum() is exact and stays in C over
+    100,000 rows. A row with a blank group ("" or None) counts only in "*". This is the one monthly total:
+    the upload paths and sum_measures all end here.
+    """
+    totals: dict[str, dict] = {"*": {key: sum(values) for key, values in columns.items()}}
+    if groups is None:
+        return totals
+    count = len(groups)
+    for group in dict.fromkeys(groups):
+        if group in ("", None):
+            continue
+        picks = [i for i, g in enumerate(groups) if g == group]
+        if len(picks) == count:
+            totals[group] = totals["*"]
+        elif len(picks) == 1:
+            totals[group] = {key: values[picks[0]] for key, values in columns.items()}
+        else:
+            getter = operator.itemgetter(*picks)
+            totals[group] = {key: sum(getter(values)) for key, values in columns.items()}
+    return totals
+
+
 def sum_measures(rows: Iterable[Mapping[str, Number | None]]) -> dict[str, int | Fraction]:
-    """Sum each measure exactly over all rows; a blank (None) cell adds nothing.
+    """Check rows of measures and sum each measure exactly over them; a blank (None) cell adds nothing.
 
     A measure appears in the result when at least one row has a value for it. Counts come back as
     int, sums as int or Fraction, so any split of the same counts into rows gives the same totals.
 
     :raises ValueError: on an unknown column, a negative value or a fractional count.
     """
-    totals: dict[str, Fraction] = {}
+    columns: dict[str, list[Fraction]] = {}
     for number, row in enumerate(rows, start=1):
         for key, value in row.items():
             measure = MEASURES_BY_KEY.get(key)
@@ -238,10 +265,10 @@ def sum_measures(rows: Iterable[Mapping[str, Number | None]]) -> dict[str, int |
             if value is None:
                 continue
             try:
-                totals[key] = totals.get(key, Fraction(0)) + _measure_value(measure, value)
+                columns.setdefault(key, []).append(_measure_value(measure, value))
             except ValueError as exc:
                 raise ValueError(f"row {number}: {exc}") from exc
-    return {key: _tidy(value) for key, value in totals.items()}
+    return {key: _tidy(Fraction(value)) for key, value in sum_columns(columns)["*"].items()}
 
 
 def _exact_totals(totals: Totals) -> dict[str, Fraction]:

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from vendorportal.contracts.models import Contract
 from vendorportal.metrics import erlang
+from vendorportal.submissions import services as uploads
+from vendorportal.submissions.models import Submission
 from vendorportal.targets import services as targets
-from vendorportal.uploads import services as uploads
-from vendorportal.uploads.models import Submission
 
 DEFAULT_INTERVAL_S = 1800
 

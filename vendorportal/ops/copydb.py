@@ -13,11 +13,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import click
+from flask import current_app
+from flask_migrate import upgrade
 from sqlalchemy import DateTime, LargeBinary, Table, cast, func, insert, inspect, select, text
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+
+from vendorportal.core.audit import AuditEvent, verify_chain
+from vendorportal.core.setup import ConfigurationError, base_app
+from vendorportal.extensions import db
+from vendorportal.files.models import StoredFile
+from vendorportal.ops.schema import known_revisions, schema_head
 
 ROWS_PER_BATCH = 1000
 BINARY_ROWS_PER_BATCH = 10  # stored files (up to 20 MB each) and compressed submissions
@@ -98,8 +106,6 @@ def _same_database(a, b) -> bool:
 
 
 def _tables() -> list[Table]:
-    from vendorportal.extensions import db
-
     return list(db.metadata.sorted_tables)
 
 
@@ -174,8 +180,6 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
 
 
 def _check_files(conn: Connection, report: CopyReport) -> None:
-    from vendorportal.uploads.models import StoredFile
-
     table = StoredFile.__table__
     last = 0
     while True:
@@ -194,8 +198,6 @@ def _check_files(conn: Connection, report: CopyReport) -> None:
 
 
 def _check_audit(conn: Connection, source_last_hash: str | None, report: CopyReport) -> None:
-    from vendorportal.core.audit import AuditEvent, verify_chain
-
     with Session(bind=conn) as session:
         result = verify_chain(session)
     report.audit_checked = result.checked
@@ -212,14 +214,10 @@ def _check_audit(conn: Connection, source_last_hash: str | None, report: CopyRep
 
 
 def _target_app(target: str):
-    from flask import current_app
-
-    from vendorportal import ConfigurationError, create_app
-
     config = {"DATABASE_URL": target, "SECRET_KEY": current_app.config["SECRET_KEY"],
               "TESTING": current_app.testing, "DB_POOL_SIZE": 1, "DB_MAX_OVERFLOW": 1}
     try:
-        return create_app(config)
+        return base_app(config)
     except (ConfigurationError, SQLAlchemyError, ImportError, ValueError) as err:
         raise CopyRefused(f"cannot use {_shown(target)}: {err}") from None
 
@@ -258,22 +256,9 @@ def _check_target_is_empty(engine: Engine, tables: list[Table], head: str, known
     return version
 
 
-def _known_revisions() -> set[str]:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from vendorportal.ops.views import MIGRATIONS
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
-
-
 def _copy_rows(source: Connection, target: Connection, tables: list[Table], report: CopyReport,
                echo: Callable[[str], None]) -> str | None:
     """Copy every table in foreign-key order; return the source's last audit hash."""
-    from vendorportal.core.audit import AuditEvent
-
     for table in tables:
         count = TableCount(table.name, _count(source, table))
         report.tables.append(count)
@@ -292,11 +277,6 @@ def copy_database(target_url: str, echo: Callable[[str], None]) -> CopyReport:
     Raises CopyRefused, before writing anything, when the target is unusable or not empty, and CopyFailed when
     the copy broke off (its transaction rolled back: the target keeps the newest schema and no rows).
     """
-    from flask_migrate import upgrade
-
-    from vendorportal.extensions import db
-    from vendorportal.ops.views import schema_head
-
     target = sqlalchemy_url(target_url.strip())
     try:
         url = make_url(target)
@@ -321,7 +301,7 @@ def copy_database(target_url: str, echo: Callable[[str], None]) -> CopyReport:
     with target_app.app_context():
         target_engine = db.engine
         try:
-            version = _check_target_is_empty(target_engine, tables, head, _known_revisions())
+            version = _check_target_is_empty(target_engine, tables, head, known_revisions())
             if version != head:
                 try:
                     upgrade()

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from vendorportal.access.decorators import checked
 from vendorportal.extensions import db
-from vendorportal.security.decorators import checked
+from vendorportal.ops.schema import schema_head
 
 bp = Blueprint("ops", __name__)
-
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
-
-@lru_cache(maxsize=1)
-def schema_head() -> str:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
-
 
 @bp.get("/healthz")
 @checked(public=True)

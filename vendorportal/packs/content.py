@@ -8,20 +8,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendorportal.actions.domain import ActionStatus
+from vendorportal.actions.domain import is_overdue as action_overdue
+from vendorportal.actions.models import Action
 from vendorportal.auth.models import User
+from vendorportal.checklists import services as security
+from vendorportal.checklists.models import Assessment, Finding
 from vendorportal.contracts import domain as contract_domain
 from vendorportal.contracts.models import Contract
+from vendorportal.core.labels import enum_label
 from vendorportal.scorecards import services as scorecards
 from vendorportal.scorecards.domain import Month
-from vendorportal.security import services as security
-from vendorportal.security.domain import ActionStatus
-from vendorportal.security.domain import is_overdue as action_overdue
-from vendorportal.security.models import Action, Assessment, Finding
-from vendorportal.uploads import services as uploads
-from vendorportal.uploads.models import Submission
+from vendorportal.submissions import services as uploads
+from vendorportal.submissions.models import Submission
 from vendorportal.vendors.models import Vendor
 
 TREND_MONTHS = 12
@@ -233,10 +236,6 @@ def _summary(sections: list[ContractSection], locale: str) -> Summary:
 
 
 def _metric_name(card: scorecards.Scorecard, metric: str, key: str, locale: str) -> str:
-    from flask_babel import force_locale
-
-    from vendorportal.core.i18n import enum_label
-
     info = card.catalog.get(metric)
     channel = key.split("@", 1)[1] if "@" in key else "*"
     name = info.name(locale) if info else metric

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vendorportal.core.audit import Audited
 from vendorportal.core.db import Base, created_at, intpk, str200, utcnow
-from vendorportal.uploads.models import StoredFile
+from vendorportal.files.models import StoredFile
 from vendorportal.vendors.models import Vendor
 
 

@@ -12,10 +12,10 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from vendorportal.checklists.default import CATEGORY_NAMES
 from vendorportal.core import formatting
 from vendorportal.packs import content
 from vendorportal.packs.domain import PackKind
-from vendorportal.security.checklist_default import CATEGORY_NAMES
 
 CSS_PATH = Path(__file__).with_name("pack.css")
 
@@ -34,18 +34,6 @@ def period_label(period: str, locale: str) -> str:
 
 def _svg_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def _labels() -> dict:
-    return {
-        "earn_back_labels": {"not_applicable": "—", "pending": _("Pending"), "earned": _("Earned back"),
-                             "forfeited": _("Forfeited")},
-        "assessment_labels": {"sent": _("Sent"), "in_progress": _("In progress"), "submitted": _("Submitted"),
-                              "returned": _("Returned"), "closed": _("Closed")},
-        "action_labels": {"open": _("Not started"), "in_progress": _("In progress"), "done": _("Done"),
-                          "verified": _("Verified")},
-        "owner_labels": {"vendor": _("Vendor"), "client": _("Client")},
-    }
 
 
 def chart_labels(locale: str) -> tuple[str, str]:
@@ -68,4 +56,4 @@ def render_html(kind: PackKind | str, data, *, locale: str, version: int, period
         return template.render(
             pack=data, locale=locale, doc_title=title, footer=footer, period_label=label, as_of_label=as_of,
             meta={"version": version}, svg_url=_svg_url, metric_name=content.metric_name, inf=math.inf,
-            categories=CATEGORY_NAMES, **_labels())
+            categories=CATEGORY_NAMES)

@@ -10,31 +10,31 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_lib
 import logging
 import os
-import secrets
 import socket
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from vendorportal.access import policies
+from vendorportal.auth.models import User
 from vendorportal.contracts.models import Contract
-from vendorportal.core import audit, mail
+from vendorportal.core import audit
 from vendorportal.core.db import as_utc, utcnow
 from vendorportal.core.errors import NotFound
+from vendorportal.core.formatting import portal_tz
 from vendorportal.core.ids import MAX_ID
+from vendorportal.core.labels import enum_label
 from vendorportal.core.validation import Cleaner
 from vendorportal.packs import content, domain, render
 from vendorportal.packs.domain import PackKind, PackStatus
-from vendorportal.packs.models import Pack, PackClaim, PackSchedule
+from vendorportal.packs.models import Pack, PackClaim, PackDelivery, PackRecipient, PackSchedule
 from vendorportal.scorecards.domain import Month
-from vendorportal.security import policies
-from vendorportal.uploads.models import StoredFile
 from vendorportal.vendors.models import Vendor
 
 log = logging.getLogger(__name__)
@@ -174,75 +174,8 @@ def next_run(schedule: PackSchedule, now: dt.datetime, tz: ZoneInfo) -> domain.F
 
 # ---------------------------------------------------------------- rendering
 
-@dataclass(frozen=True)
-class Lease:
-    pack_id: int
-    token: str
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def requeue_orphans(session: Session, now: dt.datetime) -> int:
-    """Put back in the queue the packs whose renderer died: lease expired, or its process on this host is gone.
-
-    Called by the pack job before it renders anything, holding the job's lock: a lease in this very process's
-    name is then a previous incarnation's (a container restarts with the same host name and PID 1).
-    """
-    host = socket.gethostname()
-    me = worker_name()
-    count = 0
-    rows = session.execute(select(Pack).where(Pack.status == PackStatus.RENDERING.value)).scalars().all()
-    for pack in rows:
-        owner_host, _sep, pid = (pack.lease_owner or "").rpartition(":")
-        dead_here = owner_host == host and pid.isdigit() and (pack.lease_owner == me or not _pid_alive(int(pid)))
-        expired = pack.lease_expires_at is None or as_utc(pack.lease_expires_at) <= now
-        if dead_here or expired:
-            pack.status, pack.stage, pack.lease_token, pack.lease_owner = PackStatus.QUEUED.value, None, None, None
-            pack.lease_expires_at, pack.next_attempt_at = None, None
-            count += 1
-            log.warning("pack %s: renderer %s gone, queued again", pack.id, owner_host + ":" + pid)
-    session.flush()
-    return count
-
-
-def ready_packs(session: Session, now: dt.datetime, limit: int = 100) -> list[int]:
-    """Return queued packs whose next try is due, oldest first."""
-    stmt = (select(Pack.id).where(Pack.status == PackStatus.QUEUED.value)
-            .where((Pack.next_attempt_at.is_(None)) | (Pack.next_attempt_at <= now))
-            .order_by(Pack.id).limit(limit))
-    return list(session.execute(stmt).scalars())
-
-
-def take_lease(session: Session, pack_id: int, now: dt.datetime, lease_seconds: int) -> Lease | None:
-    """Move one queued pack to rendering; return None when another renderer took it first."""
-    token = secrets.token_hex(16)
-    result = session.execute(
-        update(Pack).where(Pack.id == pack_id, Pack.status == PackStatus.QUEUED.value)
-        .where((Pack.next_attempt_at.is_(None)) | (Pack.next_attempt_at <= now))
-        .values(status=PackStatus.RENDERING.value, stage="data", lease_token=token, lease_owner=worker_name(),
-                lease_expires_at=now + dt.timedelta(seconds=lease_seconds), started_at=now,
-                attempts=Pack.attempts + 1)
-        .execution_options(synchronize_session=False))
-    return Lease(pack_id, token) if result.rowcount == 1 else None
-
-
-def _set_stage(session: Session, lease: Lease, stage: str) -> None:
-    session.execute(update(Pack).where(Pack.id == lease.pack_id, Pack.lease_token == lease.token)
-                    .values(stage=stage).execution_options(synchronize_session=False))
-
-
 def build_html(session: Session, pack: Pack, as_of: dt.datetime) -> str:
     """Collect the pack's content as of a moment and return its HTML."""
-    from vendorportal.core.formatting import portal_tz
-
     month = Month.parse(pack.period)
     today = as_of.astimezone(portal_tz()).date()
     labels = render.chart_labels(pack.language)
@@ -256,90 +189,12 @@ def build_html(session: Session, pack: Pack, as_of: dt.datetime) -> str:
 
 
 def pdf_title(html: str) -> str:
-    import html as html_lib
-
     return html_lib.unescape(html.split("<title>", 1)[1].split("</title>", 1)[0]) if "<title>" in html else ""
 
 
 def file_name(pack: Pack) -> str:
     who = pack.vendor.code if pack.vendor is not None else "portfolio"
     return f"review-pack-{who}-{pack.period}-{pack.language}-v{pack.version}.pdf"
-
-
-@dataclass(frozen=True)
-class RenderOutcome:
-    pack_id: int
-    status: str  # done, queued (will be tried again), failed, skipped (someone else has it)
-    error: str | None = None
-
-
-def render_pack(session: Session, pack_id: int, *, now: dt.datetime | None = None) -> RenderOutcome:
-    """Render one queued pack start to finish, in short transactions; never raises for a render failure."""
-    config = current_app.config
-    now = now or _now()
-    lease = take_lease(session, pack_id, now, config["PACK_LEASE_SECONDS"])
-    session.commit()
-    if lease is None:
-        return RenderOutcome(pack_id, "skipped")
-    try:
-        pack = session.get(Pack, pack_id)
-        as_of = _now().replace(microsecond=0)
-        html = build_html(session, pack, as_of)
-        _set_stage(session, lease, "layout")
-        language, kind = pack.language, pack.kind
-        session.commit()  # the database is free while WeasyPrint lays out pages
-        from vendorportal.packs import pdf
-
-        rendered = pdf.render_pdf(html, render.pack_css(), created=as_of, title=pdf_title(html), lang=language)
-        if not rendered.data.startswith(b"%PDF-") or b"%%EOF" not in rendered.data[-1024:]:
-            raise RuntimeError("the renderer returned an incomplete PDF")
-        pack = session.get(Pack, pack_id)
-        stored = StoredFile(original_name=file_name(pack), content_type="application/pdf", size=len(rendered.data),
-                            sha256=hashlib.sha256(rendered.data).hexdigest(), data=rendered.data)
-        session.add(stored)
-        session.flush()
-        result = session.execute(
-            update(Pack).where(Pack.id == pack_id, Pack.lease_token == lease.token,
-                               Pack.status == PackStatus.RENDERING.value)
-            .values(status=PackStatus.DONE.value, stage=None, file_id=stored.id, page_count=rendered.pages,
-                    as_of=as_of, finished_at=_now(), error=None, lease_token=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:  # our lease was taken away (we were presumed dead): keep nothing
-            session.rollback()
-            return RenderOutcome(pack_id, "skipped")
-        session.commit()
-        session.expire_all()
-        log.info("pack %s (%s %s %s v%s) done: %s pages", pack_id, kind, pack.period, language, pack.version,
-                 rendered.pages)
-        return RenderOutcome(pack_id, PackStatus.DONE.value)
-    except Exception as exc:  # a render failure is recorded on the pack, never lost in a log only
-        session.rollback()
-        log.exception("pack %s failed to render", pack_id)
-        return _record_failure(session, lease, exc)
-
-
-def _record_failure(session: Session, lease: Lease, exc: Exception) -> RenderOutcome:
-    config = current_app.config
-    pack = session.get(Pack, lease.pack_id)
-    if pack is None or pack.lease_token != lease.token:
-        session.rollback()
-        return RenderOutcome(lease.pack_id, "skipped", str(exc))
-    status = domain.after_failure(pack.attempts, config["PACK_MAX_ATTEMPTS"])
-    message = f"{type(exc).__name__}: {exc}"[:2000]
-    pack.status, pack.stage, pack.error = status.value, None, message
-    pack.lease_token = pack.lease_owner = pack.lease_expires_at = None
-    if status is PackStatus.QUEUED:
-        pack.next_attempt_at = _now() + domain.retry_delay(pack.attempts, config["PACK_RETRY_SECONDS"])
-    mails = []
-    if status is PackStatus.FAILED:
-        from vendorportal.packs import distribution
-
-        pack.finished_at = _now()
-        mails = distribution.failure_notices(session, pack)
-    outcome = RenderOutcome(pack.id, status.value, message)
-    session.commit()
-    mail.send_all(mails)
-    return outcome
 
 
 # ---------------------------------------------------------------- reading
@@ -380,6 +235,25 @@ def list_packs(session: Session, actor, *, period: str | None = None, vendor_id:
     return list(session.execute(stmt.order_by(Pack.period.desc(), Pack.id.desc()).limit(limit)).scalars())
 
 
+def index_page(session: Session, actor, *, period: str | None, vendor_id: int | None, kind: str | None) -> dict:
+    """Return what the packs page lists for these filters (a filter that is not valid is ignored)."""
+    period = period if period and domain.is_period(period) else None
+    kind = kind if kind in ("vendor", "portfolio") else None
+    scope = policies.vendor_scope(actor)
+    return {"packs": list_packs(session, actor, period=period, vendor_id=vendor_id, kind=kind),
+            "period": period, "vendor_id": vendor_id, "kind": kind,
+            "may_view": scope is None or vendor_may_view_packs(session, scope),
+            "can_request": policies.can_request_pack(actor), "can_schedule": policies.can_manage_pack_schedules(actor)}
+
+
+def detail_page(session: Session, actor, pack: Pack) -> dict:
+    """Return what a pack's page shows: its versions in its language, progress, who it was mailed to."""
+    versions = list_packs(session, actor, period=pack.period, vendor_id=pack.vendor_id, kind=pack.kind)
+    return {"pack": pack, "versions": [p for p in versions if p.language == pack.language],
+            "waiting": pack.status in ("queued", "rendering"), "can_request": policies.can_request_pack(actor),
+            "deliveries": delivered_to(session, pack) if policies.is_client_staff(actor) else []}
+
+
 def pdf_bytes(session: Session, actor, pack: Pack) -> bytes:
     """Return a done pack's PDF and write the download to the audit log."""
     if pack.status != PackStatus.DONE.value or pack.file is None:
@@ -394,9 +268,6 @@ def pdf_bytes(session: Session, actor, pack: Pack) -> bytes:
 
 def delivered_to(session: Session, pack: Pack) -> list[str]:
     """Return the names of the people a scheduled pack was mailed to."""
-    from vendorportal.auth.models import User
-    from vendorportal.packs.models import PackDelivery
-
     return list(session.execute(select(User.name).join(PackDelivery, PackDelivery.user_id == User.id)
                                 .where(PackDelivery.pack_id == pack.id).order_by(PackDelivery.id)).scalars())
 
@@ -424,9 +295,6 @@ def list_schedules(session: Session) -> list[PackSchedule]:
 
 def recipient_choices(session: Session) -> list[tuple[int, str]]:
     """Return (user id, "name <e-mail> · role · vendor") for every active user a schedule may mail."""
-    from vendorportal.auth.models import User
-    from vendorportal.core.i18n import enum_label
-
     vendors = dict(session.execute(select(Vendor.id, Vendor.name)).all())
     users = session.execute(select(User).where(User.is_active.is_(True)).order_by(User.role, User.name)).scalars()
     return [(u.id, f"{u.name} <{u.email}> · {enum_label(u.role)}" + (f" · {vendors[u.vendor_id]}" if u.vendor_id
@@ -435,9 +303,6 @@ def recipient_choices(session: Session) -> list[tuple[int, str]]:
 
 def save_schedule(session: Session, actor, schedule: PackSchedule | None, data: dict) -> PackSchedule:
     """Create or change a schedule (audited); a change never re-renders a period already claimed."""
-    from vendorportal.auth.models import User
-    from vendorportal.packs.models import PackRecipient
-
     domain.ScheduleRule(domain.Frequency(data["frequency"]), int(data["day"]), domain.parse_time(data["time_of_day"]))
     if schedule is None:
         schedule = PackSchedule(created_by_id=getattr(actor, "id", None), active_from=_now())

@@ -5,19 +5,24 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from vendorportal.access.decorators import actor, checked, ensure_allowed, policies
 from vendorportal.core.db import utcnow
-from vendorportal.core.errors import NotFound, ValidationFailed
-from vendorportal.core.forms import attach_errors, choices
+from vendorportal.core.edge import change
+from vendorportal.core.errors import NotFound
+from vendorportal.core.formatting import today
+from vendorportal.core.forms import choices
 from vendorportal.core.ids import record_id
 from vendorportal.extensions import db
+from vendorportal.files.downloads import file_response
 from vendorportal.packs import domain, services
 from vendorportal.packs.forms import PackRequestForm, ScheduleForm
 from vendorportal.packs.models import PackSchedule
-from vendorportal.security.decorators import actor, checked, ensure_allowed, policies
-from vendorportal.uploads.downloads import file_response
+from vendorportal.packs.render import period_label
+from vendorportal.scorecards.domain import Month
 from vendorportal.vendors import services as vendor_services
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
@@ -32,56 +37,42 @@ def _vendor_choices() -> list[tuple[int, str]]:
 
 
 def _screen_language(me) -> str:
-    from flask_babel import get_locale
-
     language = (getattr(me, "language", None) or str(get_locale() or "en"))[:2]
     return language if language in domain.LANGUAGES else "en"
 
 
 def _default_period() -> str:
-    from vendorportal.core.formatting import today
-    from vendorportal.scorecards.domain import Month
-
     return str(Month(today().year, today().month).shift(-1))
+
+
+def _request_form(me) -> PackRequestForm:
+    form = PackRequestForm()
+    form.vendor_id.choices = choices([(0, "—"), *_vendor_choices()])
+    if request.method == "GET" and not form.period.data:
+        form.period.data = _default_period()
+        form.language.data = _screen_language(me)
+        if len(form.vendor_id.choices) == 2:  # one vendor: nothing to choose
+            form.vendor_id.data = form.vendor_id.choices[1].value
+    return form
 
 
 @bp.route("", methods=["GET", "POST"])
 @login_required
 @checked(policies.can_list_packs)
 def index():
-    me = actor()
-    form = PackRequestForm()
-    form.vendor_id.choices = choices([(0, "—"), *_vendor_choices()])
+    me, form = actor(), _request_form(actor())
     if request.method == "POST":
         ensure_allowed(policies.can_request_pack(me))
         if form.validate_on_submit():
             data = {"kind": form.kind.data, "period": form.period.data, "language": form.language.data,
                     "vendor_id": form.vendor_id.data or None}
-            try:
+            with change(_("The pack is queued; this page shows its progress."), form=form) as step:
                 pack = services.request_pack(db.session, me, data)
-            except ValidationFailed as err:
-                db.session.rollback()
-                attach_errors(form, err)
-            else:
-                db.session.commit()
-                flash(_("The pack is queued; this page shows its progress."), "success")
+            if step.ok:
                 return redirect(url_for("packs.detail", pack_id=pack.id))
-    elif not form.period.data:
-        form.period.data = _default_period()
-        form.language.data = _screen_language(me)
-        if len(form.vendor_id.choices) == 2:  # one vendor: nothing to choose
-            form.vendor_id.data = form.vendor_id.choices[1].value
-    period = request.args.get("period") or None
-    if period and not domain.is_period(period):
-        period = None
-    vendor_id = request.args.get("vendor_id", type=record_id)
-    kind = request.args.get("kind") if request.args.get("kind") in ("vendor", "portfolio") else None
-    packs = services.list_packs(db.session, me, period=period, vendor_id=vendor_id, kind=kind)
-    scope = policies.vendor_scope(me)
-    may_view = scope is None or services.vendor_may_view_packs(db.session, scope)
-    return render_template("packs/index.html", packs=packs, form=form, can_request=policies.can_request_pack(me),
-                           can_schedule=policies.can_manage_pack_schedules(me), vendors=_vendor_choices(),
-                           period=period, vendor_id=vendor_id, kind=kind, may_view=may_view), \
+    page = services.index_page(db.session, me, period=request.args.get("period"),
+                               vendor_id=request.args.get("vendor_id", type=record_id), kind=request.args.get("kind"))
+    return render_template("packs/index.html", form=form, vendors=_vendor_choices(), **page), \
         400 if form.errors else 200
 
 
@@ -93,15 +84,8 @@ def detail(pack_id: int):
         pack = services.get_pack(db.session, actor(), pack_id)
     except NotFound:
         abort(404)
-    versions = services.list_packs(db.session, actor(), period=pack.period, vendor_id=pack.vendor_id, kind=pack.kind)
-    from vendorportal.packs.render import period_label
-
-    return render_template("packs/detail.html", pack=pack, versions=[p for p in versions
-                                                                     if p.language == pack.language],
-                           waiting=pack.status in ("queued", "rendering"),
-                           can_request=policies.can_request_pack(actor()),
-                           deliveries=services.delivered_to(db.session, pack) if policies.is_client_staff(actor())
-                           else [], period_label=period_label(pack.period, _screen_language(actor())))
+    return render_template("packs/detail.html", **services.detail_page(db.session, actor(), pack),
+                           period_label=period_label(pack.period, _screen_language(actor())))
 
 
 @bp.route("/<int:pack_id>/pdf")

@@ -1,23 +1,22 @@
-"""Monthly trend charts as self-contained, deterministic SVG for the dashboard pages and the PDF review packs."""
+"""Monthly trend charts as self-contained, deterministic SVG for the dashboard pages and the PDF review packs.
+
+The SVG is written directly: a dozen paths and texts whose coordinates come from one small layout, so a chart
+costs a fraction of a millisecond and the same chart is the same bytes in every process. The output is safe to
+inline under a strict CSP (no scripts, no `style` attributes or elements, no external references: presentation
+attributes only) and draws the same in browsers and in WeasyPrint, which embeds it in the review packs.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import re
-import threading
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from xml.sax.saxutils import escape, quoteattr
-
-import matplotlib
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-from matplotlib.markers import TICKDOWN
-from matplotlib.ticker import MaxNLocator, NullLocator
 
 STATUSES = frozenset({"met", "missed", "breach", "relieved", "no_data"})
 STATUS_COLOURS = MappingProxyType({
@@ -48,23 +47,31 @@ _TOP = 40.0  # title row plus the unit label above the y axis
 _BOTTOM = 34.0  # month labels plus the year row
 _MIN_LABEL_GAP = 11.0  # px between the target and minimum labels when their lines are close
 
-_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-_EMPTY_DEFS = re.compile(r"<defs>\s*</defs>\s*")
-_NO_ROTATION = re.compile(r' transform="rotate\(-0 [^"]*\)"')
-_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
-_ID_ATTR = re.compile(r'\sid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|xlink:href="#)([^)"]+)')
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_AXIS_WIDTH = 0.8
+_GRID_WIDTH = 0.8
+_TICK_LENGTH = 3.0  # month tick marks below the x axis
+_LINE_WIDTH = 1.8
+_REFERENCE_WIDTH = 1.1
+# (dash, gap) in units of the line width, as matplotlib scales them: 5.5,3.3 for the target, 1.32,2.42 below
+_DASHES = MappingProxyType({"dashed": (5.0, 3.0), "dotted": (1.2, 2.2)})
+_MARKER_EDGE = "#ffffff"
+_MARKER_EDGE_WIDTH = 1.2
+# A circle of radius 3.5 (7 px markers) as eight cubic Béziers, the curve matplotlib draws for marker "o".
+_DOT_PATH = ("M 0 3.5 C 0.928 3.5 1.819 3.131 2.475 2.475 C 3.131 1.819 3.5 0.928 3.5 0 "
+             "C 3.5 -0.928 3.131 -1.819 2.475 -2.475 C 1.819 -3.131 0.928 -3.5 0 -3.5 "
+             "C -0.928 -3.5 -1.819 -3.131 -2.475 -2.475 C -3.131 -1.819 -3.5 -0.928 -3.5 0 "
+             "C -3.5 0.928 -3.131 1.819 -2.475 2.475 C -1.819 3.131 -0.928 3.5 0 3.5 Z")
 
-# rcParams are process-wide and rc_context restores them on exit, so two threads rendering at once could
-# see each other's settings (and matplotlib is not thread-safe anyway): one render at a time.
-_RENDER_LOCK = threading.Lock()
-_RC = MappingProxyType({
-    "svg.fonttype": "none",
-    "svg.hashsalt": "vendorportal-trend-chart",
-    "path.simplify": False,
-})
-_METADATA = MappingProxyType({"Date": None, "Creator": None, "Format": None, "Type": None})
+# y ticks: matplotlib's MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]), which drew these charts before
+_TICK_BINS = 4
+_TICK_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+_EXTENDED_STEPS = tuple(0.1 * s for s in _TICK_STEPS[:-1]) + _TICK_STEPS + (10.0 * _TICK_STEPS[1],)
+_MIN_TICKS = 2
+
+# Stands for this chart's id prefix while the document is written; _clean keeps it out of every text.
+_ID = "\x00"
+_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -129,12 +136,10 @@ def render_trend_svg(chart: TrendChart, *, width_px: int = 560, height_px: int =
     months, values, statuses = _series(chart.points)
     references = _references(chart)
     layout = _layout(chart, months, values, references, float(width_px), float(height_px))
-    with _RENDER_LOCK, matplotlib.rc_context(dict(_RC)):
-        figure = _draw(chart, layout, references, values, statuses)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata=dict(_METADATA))
+    plot = _plot(chart, layout, references, values, statuses)
     overlay = _overlay(chart, layout, references)
-    return _finish(buffer.getvalue(), chart, layout, overlay)
+    return _document(chart, layout, plot + overlay, _description(chart, months, values, references),
+                     markers=any(v is not None for v in values))
 
 
 def _series(points: Sequence[TrendPoint]) -> tuple[list[tuple[int, int]], list[float | None], list[str | None]]:
@@ -174,7 +179,7 @@ def _layout(chart: TrendChart, months: list[tuple[int, int]], values: list[float
             references: list[tuple[str, float, str, str]], width: float, height: float) -> _Layout:
     known = [v for v in values if v is not None] + [value for _, value, _, _ in references]
     low, high = _y_range(known, chart.unit)
-    ticks = tuple(t for t in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    ticks = tuple(t for t in _nice_ticks(low, high)
                   if low - 1e-9 * (high - low) <= t <= high + 1e-9 * (high - low))
     decimals = _decimals(ticks)
     tick_width = max((_text_width(_format_number(t, decimals), _TICK_SIZE) for t in ticks), default=0.0)
@@ -198,61 +203,74 @@ def _y_range(known: list[float], unit: str) -> tuple[float, float]:
         padded_low = max(padded_low, 0.0)
     if unit == "%" and low >= 0 and high <= 100 and span > 0:
         padded_high = min(padded_high, 100.0)
+    if not math.isfinite(padded_high - padded_low):  # values near the float limit: no sensible axis
+        return (0.0, 1.0)
     return padded_low, padded_high
 
 
-def _draw(chart: TrendChart, layout: _Layout, references: list[tuple[str, float, str, str]],
-          values: list[float | None], statuses: list[str | None]) -> Figure:
-    figure = Figure(figsize=(layout.width / 72, layout.height / 72), dpi=72)
-    FigureCanvasSVG(figure)
-    figure.patch.set_visible(False)
-    axes = figure.add_axes((layout.left / layout.width, 1 - layout.bottom / layout.height,
-                            (layout.right - layout.left) / layout.width, (layout.bottom - layout.top) / layout.height))
-    axes.patch.set_visible(False)
-    axes.set_ylim(layout.y_low, layout.y_high)
-    axes.set_xlim(-0.5, layout.slots - 0.5)
-    _style_axes(axes, layout)
+def _nice_ticks(vmin: float, vmax: float) -> list[float]:
+    """Return evenly spaced "nice" ticks covering vmin..vmax, at most five of them inside the range.
 
-    if chart.minimum is not None and math.isfinite(chart.minimum):
-        # the side of the minimum where the month is a breach, tinted faintly
-        edge = layout.y_low if chart.higher_is_better else layout.y_high
-        axes.axhspan(min(chart.minimum, edge), max(chart.minimum, edge), color=_BREACH_ZONE, linewidth=0, zorder=0,
-                     clip_on=False)
-    for _, value, colour, dash in references:
-        axes.axhline(value, color=colour, linewidth=1.1, linestyle=dash, clip_on=False, zorder=2,
-                     dashes=(5.0, 3.0) if dash == "dashed" else (1.2, 2.2))
-    xs = list(range(len(values)))
-    ys = [math.nan if v is None else v for v in values]
-    axes.plot(xs, ys, color=_LINE_COLOUR, linewidth=1.8, solid_joinstyle="round", solid_capstyle="round",
-              clip_on=False, zorder=3)
-    groups: dict[str, list[int]] = {}
-    for index, (value, status) in enumerate(zip(values, statuses, strict=True)):
-        if value is not None:
-            groups.setdefault(STATUS_COLOURS.get(status or "", _NEUTRAL_MARKER), []).append(index)
-    for colour, indexes in sorted(groups.items()):
-        axes.plot(indexes, [values[i] for i in indexes], linestyle="none", marker="o", markersize=7.0,
-                  markerfacecolor=colour, markeredgecolor="#ffffff", markeredgewidth=1.2, clip_on=False, zorder=4)
-    return figure
-
-
-def _style_axes(axes, layout: _Layout) -> None:
-    """Draw the frame, grid and month ticks as three plain artists.
-
-    Matplotlib's own ticks cost a dozen artists each, most of the render time; the overlay writes the labels.
+    The algorithm of matplotlib's MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]), the same float operations in
+    the same order, so the axes look as they did when matplotlib drew them: the smallest step of 1, 2, 2.5 or
+    5 times a power of ten that covers the range in four intervals, ticks at its multiples, and a smaller step
+    if that leaves fewer than two ticks inside the range. Ticks just outside the range are trimmed by the caller.
     """
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        axes.spines[side].set_color(_AXIS_COLOUR)
-        axes.spines[side].set_linewidth(0.8)
-    axes.xaxis.set_major_locator(NullLocator())
-    axes.yaxis.set_major_locator(NullLocator())
-    axes.xaxis.set_minor_locator(NullLocator())
-    axes.yaxis.set_minor_locator(NullLocator())
-    axes.hlines(layout.y_ticks, -0.5, layout.slots - 0.5, colors=_GRID_COLOUR, linewidths=0.8, zorder=1)
-    marks = [index for index, _, _ in layout.x_ticks]
-    axes.plot(marks, [layout.y_low] * len(marks), linestyle="none", marker=TICKDOWN, markersize=3.0,
-              markeredgewidth=0.8, color=_AXIS_COLOUR, clip_on=False, zorder=1)
+    vmin, vmax = _nonsingular(vmin, vmax)
+    span = abs(vmax - vmin)
+    middle = (vmax + vmin) / 2
+    # a large common offset is taken out first, as matplotlib does, so the steps keep their precision
+    offset = 0.0 if abs(middle) / span < 100 else math.copysign(10 ** (math.log10(abs(middle)) // 1), middle)
+    scale = 10 ** (math.log10(span / _TICK_BINS) // 1)
+    low, high = vmin - offset, vmax - offset
+    steps = [s * scale for s in _EXTENDED_STEPS]
+    raw_step = (high - low) / _TICK_BINS
+    largest = next((i for i, step in enumerate(steps) if step >= raw_step), len(steps) - 1)
+    ticks: list[float] = []
+    for step in reversed(steps[:largest + 1]):
+        best_low = (low // step) * step
+        tolerance = _edge_tolerance(step, offset)
+        first = _multiples_at_most(low - best_low, step, tolerance)
+        last = _multiples_at_least(high - best_low, step, tolerance)
+        ticks = [(first + i) * step + best_low for i in range(int(last - first) + 1)]
+        if sum(1 for t in ticks if low <= t <= high) >= _MIN_TICKS:
+            break
+    return [t + offset for t in ticks]
+
+
+def _nonsingular(vmin: float, vmax: float, expander: float = 1e-13, tiny: float = 1e-14) -> tuple[float, float]:
+    """Widen a range too small for ticks (matplotlib's transforms._nonsingular with MaxNLocator's arguments)."""
+    if not (math.isfinite(vmin) and math.isfinite(vmax)):
+        return -expander, expander
+    if vmax < vmin:
+        vmin, vmax = vmax, vmin
+    largest = max(abs(vmin), abs(vmax))
+    if largest < (1e6 / tiny) * sys.float_info.min:
+        return -expander, expander
+    if vmax - vmin <= largest * tiny:
+        if vmax == 0 and vmin == 0:
+            return -expander, expander
+        return vmin - expander * abs(vmin), vmax + expander * abs(vmax)
+    return vmin, vmax
+
+
+def _edge_tolerance(step: float, offset: float) -> float:
+    """Allow more slop when the offset is large compared to the step (matplotlib's _Edge_integer)."""
+    if offset == 0:
+        return 1e-10
+    return min(0.4999, max(1e-10, 10 ** (math.log10(abs(offset) / step) - 12)))
+
+
+def _multiples_at_most(x: float, step: float, tolerance: float) -> float:
+    """Return the largest n with n * step <= x, rounding a remainder of almost one step up."""
+    d, m = divmod(x, step)
+    return d + 1 if abs(m / step - 1) < tolerance else d
+
+
+def _multiples_at_least(x: float, step: float, tolerance: float) -> float:
+    """Return the smallest n with n * step >= x, rounding a remainder of almost nothing down."""
+    d, m = divmod(x, step)
+    return d if abs(m / step) < tolerance else d + 1
 
 
 def _x_ticks(months: list[tuple[int, int]], plot_width: float) -> tuple[tuple[int, str, str | None], ...]:
@@ -269,12 +287,61 @@ def _x_ticks(months: list[tuple[int, int]], plot_width: float) -> tuple[tuple[in
     return tuple(ticks)
 
 
-def _overlay(chart: TrendChart, layout: _Layout, references: list[tuple[str, float, str, str]]) -> str:
-    """Write every label as SVG text anchored where it belongs; matplotlib never measures it.
+def _plot(chart: TrendChart, layout: _Layout, references: list[tuple[str, float, str, str]],
+          values: list[float | None], statuses: list[str | None]) -> str:
+    """Draw the plot, back to front: breach zone, grid, month ticks, reference lines, axes, data line, markers."""
+    left, right, top, bottom = _num(layout.left), _num(layout.right), layout.top, layout.bottom
+    parts = []
+    if chart.minimum is not None and math.isfinite(chart.minimum):
+        # the side of the minimum where the month is a breach, tinted faintly
+        edge = layout.y_low if chart.higher_is_better else layout.y_high
+        upper, lower = sorted((layout.y_px(chart.minimum), layout.y_px(edge)))
+        parts.append(f'\n <rect x="{left}" y="{_num(upper)}" width="{_num(layout.right - layout.left)}" '
+                     f'height="{_num(lower - upper)}" fill="{_BREACH_ZONE}"/>')
+    # Grid lines as thin filled bands cut at the plot's edges: a line on the top edge shows its lower half
+    # only, as under matplotlib's clip box, with no clipPath to reference.
+    bands = []
+    for tick in layout.y_ticks:
+        y = layout.y_px(tick)
+        upper, lower = max(y - _GRID_WIDTH / 2, top), min(y + _GRID_WIDTH / 2, bottom)
+        if lower > upper:
+            bands.append(f"M {left} {_num(upper)} H {right} V {_num(lower)} H {left} Z")
+    if bands:
+        parts.append(f'\n <path d="{" ".join(bands)}" fill="{_GRID_COLOUR}"/>')
+    if layout.x_ticks:
+        marks = " ".join(f"M {_num(layout.x_px(index))} {_num(bottom)} v {_num(_TICK_LENGTH)}"
+                         for index, _, _ in layout.x_ticks)
+        parts.append(f'\n <path d="{marks}" fill="none" stroke="{_AXIS_COLOUR}" stroke-width="{_num(_AXIS_WIDTH)}"/>')
+    for _, value, colour, dash in references:
+        dashes = ",".join(_num(d * _REFERENCE_WIDTH) for d in _DASHES[dash])
+        parts.append(f'\n <path d="M {left} {_num(layout.y_px(value))} H {right}" fill="none" stroke="{colour}" '
+                     f'stroke-width="{_num(_REFERENCE_WIDTH)}" stroke-dasharray="{dashes}"/>')
+    parts.append(f'\n <path d="M {left} {_num(top)} V {_num(bottom)} H {right}" fill="none" stroke="{_AXIS_COLOUR}" '
+                 f'stroke-width="{_num(_AXIS_WIDTH)}" stroke-linejoin="miter" stroke-linecap="square"/>')
 
-    Matplotlib lays text out with the fonts it can find and warns on every glyph they lack (Japanese, on a
-    server without CJK fonts); these strings need only an anchor, and the page or PDF picks the glyphs.
-    """
+    dots = [(index, _num(layout.x_px(index)), _num(layout.y_px(value)))
+            for index, value in enumerate(values) if value is not None]
+    if dots:
+        # a gap (a month without a value) starts a new subpath, so the line breaks there
+        path = " ".join(f"{'L' if n and dots[n - 1][0] == index - 1 else 'M'} {x} {y}"
+                        for n, (index, x, y) in enumerate(dots))
+        parts.append(f'\n <path d="{path}" fill="none" stroke="{_LINE_COLOUR}" '
+                     f'stroke-width="{_num(_LINE_WIDTH)}" stroke-linecap="round"/>')
+        # a marker per month with a value, filled by its status, drawn colour by colour as matplotlib did
+        parts.append("\n <g>")
+        parts.extend(f'\n  <use xlink:href="#{_ID}dot" x="{x}" y="{y}" fill="{colour}"/>'
+                     for colour, _, x, y in sorted((_marker_colour(statuses[index]), index, x, y)
+                                                   for index, x, y in dots))
+        parts.append("\n </g>")
+    return "".join(parts)
+
+
+def _marker_colour(status: str | None) -> str:
+    return STATUS_COLOURS.get(status or "", _NEUTRAL_MARKER)
+
+
+def _overlay(chart: TrendChart, layout: _Layout, references: list[tuple[str, float, str, str]]) -> str:
+    """Write every label as SVG text anchored where it belongs; the page or PDF picks the glyphs."""
     parts = []
     title = _fit(chart.title, _TITLE_SIZE, layout.width - 2 * _PAD)
     parts.append(_text(title, _PAD, 16.0, _TITLE_SIZE, _TEXT_COLOUR, weight="600"))
@@ -317,51 +384,48 @@ def _text(content: str, x: float, y: float, size: float, colour: str, *, anchor:
     return f"\n <text {attrs}>{escape(_clean(content))}</text>"
 
 
-def _finish(svg: str, chart: TrendChart, layout: _Layout, overlay: str) -> str:
-    """Turn matplotlib's SVG file into an element that is safe to inline under a strict CSP and in WeasyPrint."""
-    svg = svg[svg.index("<svg"):]  # the XML prolog and the DOCTYPE (a URL) mean nothing inline
-    svg = svg.replace('<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>', "")
-    svg = _EMPTY_DEFS.sub("", svg)
-    # style-src 'self' blocks style attributes on an inline SVG; presentation attributes are not styles
-    svg = _STYLE_ATTR.sub(lambda m: _presentation(m.group(1)), svg)
-    svg = _NO_ROTATION.sub("", svg)
-    svg = _scope_ids(svg)
-    label = quoteattr(_clean(chart.title))
-    root = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
-            f'width="{_num(layout.width)}" height="{_num(layout.height)}" '
-            f'viewBox="0 0 {_num(layout.width)} {_num(layout.height)}" role="img" aria-label={label} '
-            f'font-family="{FONT_FAMILY}" stroke-linejoin="round" stroke-linecap="butt">'
-            f"\n <title>{escape(_clean(chart.title))}</title>")
-    svg = root + svg[svg.index(">") + 1:]
-    return svg.replace("\n</svg>", overlay + "\n</svg>", 1).rstrip("\n") + "\n"
+def _description(chart: TrendChart, months: list[tuple[int, int]], values: list[float | None],
+                 references: list[tuple[str, float, str, str]]) -> str:
+    """Return the chart's data as text for screen readers: "2025-05: 82.1% · 2025-06: – · … · Target 80%".
+
+    Only periods, numbers and the caller's (translated) labels, so it reads the same in every language.
+    """
+    if not months:
+        return ""
+    entries = [f"{year}-{month:02d}: " + ("\u2013" if value is None else _format_value(value, chart.unit))
+               for (year, month), value in zip(months, values, strict=True)]
+    entries += [text for text, _, _, _ in references]
+    unit = f"({chart.unit}) " if chart.unit and chart.unit != "%" else ""
+    return unit + " \u00b7 ".join(entries)
+
+
+def _document(chart: TrendChart, layout: _Layout, body: str, description: str, *, markers: bool) -> str:
+    """Wrap the drawing in the root element, its accessible name and description, and the marker shape.
+
+    Several charts share one HTML page, so every id starts with a digest of the chart: distinct across
+    charts, identical across renders of the same chart.
+    """
+    title = _clean(chart.title)
+    width, height = _num(layout.width), _num(layout.height)
+    described = f' aria-describedby="{_ID}desc"' if description else ""
+    head = [f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label={quoteattr(title)} aria-labelledby="{_ID}title"{described} '
+            f'font-family="{FONT_FAMILY}" stroke-linejoin="round" stroke-linecap="butt">',
+            f'\n <title id="{_ID}title">{escape(title)}</title>']
+    if description:
+        head.append(f'\n <desc id="{_ID}desc">{escape(_clean(description))}</desc>')
+    if markers:
+        head.append(f'\n <defs>\n  <path id="{_ID}dot" d="{_DOT_PATH}" stroke="{_MARKER_EDGE}" '
+                    f'stroke-width="{_num(_MARKER_EDGE_WIDTH)}"/>\n </defs>')
+    svg = "".join(head) + body + "\n</svg>\n"
+    prefix = "vpc" + hashlib.sha256(svg.encode()).hexdigest()[:10] + "-"
+    return svg.replace(_ID, prefix)
 
 
 def _clean(text: str) -> str:
     """Drop the characters XML cannot hold (a control character in a metric's name would break the page)."""
     return _NOT_XML.sub("", text)
-
-
-def _presentation(style: str) -> str:
-    attrs = []
-    for declaration in style.split(";"):
-        name, _, value = declaration.partition(":")
-        name, value = name.strip(), value.strip()
-        if not name or name == "font-family":  # the root names the family once for every text
-            continue
-        attrs.append(f" {name}={quoteattr(value)}")
-    return "".join(attrs)
-
-
-def _scope_ids(svg: str) -> str:
-    """Drop ids nothing refers to and prefix the rest with this chart's digest.
-
-    Several charts share one HTML page, so matplotlib's ids ("figure_1", marker hashes) would collide; a
-    digest of the chart keeps them distinct across charts and identical across renders of the same chart.
-    """
-    referenced = {m.group(2) for m in _REFERENCE.finditer(svg)}
-    prefix = "vpc" + hashlib.sha256(svg.encode()).hexdigest()[:10] + "-"
-    svg = _ID_ATTR.sub(lambda m: f' id="{prefix}{m.group(1)}"' if m.group(1) in referenced else "", svg)
-    return _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
 
 
 def _format_value(value: float, unit: str) -> str:
@@ -398,4 +462,5 @@ def _fit(text: str, size: float, room: float) -> str:
 
 
 def _num(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

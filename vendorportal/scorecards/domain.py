@@ -8,11 +8,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
 
 from vendorportal.core.money import as_money, minor_unit, round_money
+from vendorportal.core.rounding import display_value  # noqa: F401 - part of the scoring rules' API
 from vendorportal.metrics.domain import Direction, Number, to_fraction
 
 DEFAULT_ATTAINMENT_CAP = Decimal("1.2")
@@ -471,9 +472,3 @@ def score_months(inputs: Iterable[MonthInput], terms: ContractTerms,
         ))
     return tuple(scorecards)
 
-
-def display_value(value: float | None, places: int = 1) -> Decimal | None:
-    """Round a metric half-up for display (one decimal by default); comparisons never use this."""
-    if value is None or math.isinf(value):
-        return None
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,12 +11,13 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
+from vendorportal.actions import services as actions
 from vendorportal.contracts.models import Contract
 from vendorportal.metrics import domain as metrics
-from vendorportal.scorecards import domain
+from vendorportal.scorecards import charts, domain
+from vendorportal.submissions import services as uploads
 from vendorportal.targets import domain as target_domain
 from vendorportal.targets import services as targets
-from vendorportal.uploads import services as uploads
 
 
 @dataclass(frozen=True)
@@ -199,8 +202,6 @@ REPORT_TOLERANCE = 0.5
 def compare_submission(session: Session, contract: Contract, submission, months_back: int = 3,
                        ) -> tuple[list[str], list[ComparedMetric]]:
     """Return the previous months shown and, per metric with data, this version's value beside them."""
-    import json
-
     this = json.loads(submission.totals)
     month = domain.Month.parse(submission.period)
     periods = [str(month.shift(-n)) for n in range(months_back, 0, -1)]
@@ -243,8 +244,6 @@ def breached_targets(scorecard: Scorecard) -> list[tuple[str, str, str | None]]:
 def trend_charts(session: Session, contract: Contract, month: domain.Month, locale: str, months: int = 12,
                  target_label: str = "Target", minimum_label: str = "Minimum") -> list[tuple[str, str]]:
     """Return (series key, SVG) per target in force in the month: the last `months` months of actuals."""
-    from vendorportal.scorecards import charts
-
     first = month.shift(-(months - 1))
     cards = build_scorecards(session, contract, first, month)
     current = cards[month].card.results
@@ -269,12 +268,15 @@ def trend_charts(session: Session, contract: Contract, month: domain.Month, loca
     return out
 
 
+def accept_month(session: Session, actor, submission, comment: str | None, *, today) -> None:
+    """Accept a month's data (it counts from now on) and raise the actions its escalated SLAs call for."""
+    uploads.accept_submission(session, actor, submission, comment)
+    contract = session.get(Contract, submission.contract_id)
+    raise_escalation_actions(session, contract, domain.Month.parse(submission.period), today)
+
+
 def raise_escalation_actions(session: Session, contract: Contract, month: domain.Month, today) -> list:
     """Raise one corrective action per SLA that the month's scorecard escalates (never twice)."""
-    import datetime as dt
-
-    from vendorportal.security import actions
-
     card = build_scorecard(session, contract, month)
     raised = []
     for key in card.card.escalated_targets:

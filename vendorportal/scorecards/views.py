@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import Conflict, ValidationFailed
 from vendorportal.core.formatting import today
@@ -15,7 +16,6 @@ from vendorportal.metrics import services as staffing
 from vendorportal.scorecards import services
 from vendorportal.scorecards.domain import Month
 from vendorportal.scorecards.forms import DecisionForm, DisputeForm
-from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.targets import services as targets
 from vendorportal.targets.models import Dispute
 

@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorportal.contracts.models import CHANNELS, Contract
-from vendorportal.core.errors import NotFound, ValidationFailed
+from vendorportal.core.db import utcnow
+from vendorportal.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from vendorportal.core.validation import Cleaner
 from vendorportal.metrics import domain as metrics
 from vendorportal.scorecards.domain import Month
 from vendorportal.targets import domain
-from vendorportal.targets.models import CustomMetric, Target, VolumeForecast
+from vendorportal.targets.models import CustomMetric, Dispute, Target, VolumeForecast
 
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # the months parse_period accepts
@@ -192,8 +193,6 @@ def parse_period(text: str | None) -> Month:
     year = int(text[:4]) if text and PERIOD_RE.fullmatch(text) else 0  # fullmatch: "2026-04\n" is no month
     # Scorecards look years back and forth (escalation window, earn-back): 0001-01 has no months before it.
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        from vendorportal.core.errors import FieldError
-
         raise ValidationFailed([FieldError("period", _l("Use a month like 2026-04."))])
     return Month.parse(text)
 
@@ -227,9 +226,6 @@ def raise_dispute(session: Session, actor, contract: Contract, *, period: str, s
 
     :raises ValidationFailed: no reason, the target was not breached, or a dispute is already open.
     """
-    from vendorportal.core.errors import FieldError
-    from vendorportal.targets.models import Dispute
-
     errors = []
     if not (reason or "").strip():
         errors.append(FieldError("reason", _l("Say why the breach should be relieved.")))
@@ -251,9 +247,6 @@ def raise_dispute(session: Session, actor, contract: Contract, *, period: str, s
 
 def decide_dispute(session: Session, actor, dispute, *, grant: bool, reason: str):
     """Grant (the target shows relieved, no credit) or refuse a dispute, with the reason kept."""
-    from vendorportal.core.db import utcnow
-    from vendorportal.core.errors import Conflict, FieldError
-
     if dispute.status != "open":
         raise Conflict(str(_l("This dispute has already been decided.")), "status")
     if not (reason or "").strip():
@@ -271,8 +264,6 @@ def disputes_of(session: Session, contract_id: int, periods=None) -> list:
 
 def disputes_for(session: Session, contract_ids, periods=None) -> dict[int, list]:
     """Return the disputes of several contracts, oldest first (one query)."""
-    from vendorportal.targets.models import Dispute
-
     stmt = select(Dispute).where(Dispute.contract_id.in_(list(contract_ids))).order_by(Dispute.id)
     if periods is not None:
         stmt = stmt.where(Dispute.period.in_(list(periods)))

@@ -7,13 +7,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.contracts.models import Contract
+from vendorportal.core.edge import change
 from vendorportal.core.errors import ValidationFailed
 from vendorportal.core.formatting import today
 from vendorportal.core.forms import attach_errors
-from vendorportal.core.i18n import enum_label
+from vendorportal.core.labels import enum_label
 from vendorportal.extensions import db
-from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.targets import services
 from vendorportal.targets.forms import CustomMetricForm, ForecastForm, TargetForm
 
@@ -41,14 +42,10 @@ def index(contract_id: int):
     if form.is_submitted():
         ensure_allowed(policies.can_manage_targets(actor(), contract))
         if form.validate():
-            try:
+            saved = _("Target saved. Months before %(month)s keep their targets.", month=form.effective_from.data)
+            with change(saved, form=form) as step:
                 services.add_target(db.session, actor(), contract, {**form.data, "channel": form.channel.data or None})
-            except ValidationFailed as failure:
-                attach_errors(form, failure)
-            else:
-                db.session.commit()
-                flash(_("Target saved. Months before %(month)s keep their targets.", month=form.effective_from.data),
-                      "success")
+            if step.ok:
                 return redirect(url_for("targets.index", contract_id=contract.id))
     period = f"{today():%Y-%m}"
     return render_template(

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from vendorportal.auth.models import Role
 from vendorportal.core.forms import choices
-from vendorportal.core.i18n import enum_label
+from vendorportal.core.labels import enum_label
 
 
 def _optional_int(value):

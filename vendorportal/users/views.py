@@ -6,12 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from vendorportal.access.decorators import actor, checked, ensure_visible, policies
 from vendorportal.auth import services
 from vendorportal.auth.models import ApiToken, User
-from vendorportal.core.errors import ValidationFailed
-from vendorportal.core.forms import attach_errors
+from vendorportal.core.edge import change
 from vendorportal.extensions import db
-from vendorportal.security.decorators import actor, checked, ensure_visible, policies
 from vendorportal.users.forms import RevokeForm, TokenForm, UserForm
 from vendorportal.vendors import services as vendor_services
 
@@ -31,15 +30,12 @@ def index():
 def create():
     form = UserForm(vendor_choices=vendor_services.vendor_choices(db.session))
     if form.validate_on_submit():
-        try:
+        with change(form=form) as step:
             user = services.create_user(
                 db.session, email=form.email.data, name=form.name.data, role=form.role.data,
                 password=form.password.data or "", vendor_id=form.vendor_id.data, language=form.language.data)
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("User %(email)s created.", email=user.email), "success")
+            step.success = _("User %(email)s created.", email=user.email)
+        if step.ok:
             return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=None), 400 if form.errors else 200
 
@@ -53,18 +49,14 @@ def edit(user_id: int):
                     data={"role": user.role.value, "language": user.language or ""})
     form.email.render_kw = {"readonly": True}
     if form.validate_on_submit():
-        try:
+        with change(form=form) as step:
             services.update_user(db.session, actor(), user, name=form.name.data, role=form.role.data,
                                  vendor_id=form.vendor_id.data, is_active=form.is_active.data,
                                  language=form.language.data)
             if form.password.data:
                 services.reset_password(db.session, user, form.password.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            attach_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("User %(email)s saved.", email=user.email), "success")
+            step.success = _("User %(email)s saved.", email=user.email)
+        if step.ok:
             return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=user), 400 if form.errors else 200
 

@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional
 
 from vendorportal.core.forms import choices
-from vendorportal.core.i18n import enum_label
+from vendorportal.core.labels import enum_label
 from vendorportal.vendors.models import Tier
 
 

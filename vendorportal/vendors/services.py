@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vendorportal.access import policies
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import FieldError, NotFound, ValidationFailed
 from vendorportal.core.validation import Cleaner
-from vendorportal.security import policies
 from vendorportal.vendors.models import Tier, Vendor
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.contracts import services as contract_services
-from vendorportal.core.errors import ValidationFailed
+from vendorportal.core.edge import change
 from vendorportal.core.formatting import today
-from vendorportal.core.forms import attach_errors
 from vendorportal.extensions import db
-from vendorportal.security.decorators import actor, checked, ensure_allowed, ensure_visible, policies
 from vendorportal.vendors import services
 from vendorportal.vendors.forms import VendorForm
 from vendorportal.vendors.models import Vendor
@@ -47,13 +46,10 @@ def detail(vendor_id: int):
 def create():
     form = VendorForm()
     if form.validate_on_submit():
-        try:
+        with change(form=form) as step:
             vendor = services.create_vendor(db.session, form.data)
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Vendor %(name)s created.", name=vendor.name), "success")
+            step.success = _("Vendor %(name)s created.", name=vendor.name)
+        if step.ok:
             return redirect(url_for("vendors.detail", vendor_id=vendor.id))
     return render_template("vendors/form.html", form=form, vendor=None), 400 if form.errors else 200
 
@@ -67,12 +63,9 @@ def edit(vendor_id: int):
     ensure_allowed(policies.can_edit_vendor(actor(), vendor))
     form = VendorForm(obj=vendor, data={"tier": vendor.tier.value})
     if form.validate_on_submit():
-        try:
+        with change(form=form) as step:
             services.update_vendor(db.session, vendor, form.data)
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Vendor %(name)s saved.", name=vendor.name), "success")
+            step.success = _("Vendor %(name)s saved.", name=vendor.name)
+        if step.ok:
             return redirect(url_for("vendors.detail", vendor_id=vendor.id))
     return render_template("vendors/form.html", form=form, vendor=vendor), 400 if form.errors else 200

@@ -112,14 +112,15 @@ def test_the_document_is_served_to_any_token_and_no_one_else(client, create_user
 def world(app, create_vendor, create_contract, create_user, create_token):
     """Vendor A with a contract, a target, an accepted and a waiting submission, an assessment, an action and
     a rendered pack; vendor B with a contract; a user and a token per role (the vendor user is A's staff)."""
+    from vendorportal.actions import services as actions
     from vendorportal.auth.models import User
+    from vendorportal.checklists import services as checklists
     from vendorportal.contracts.models import Contract
     from vendorportal.extensions import db
+    from vendorportal.packs import jobs as pack_jobs
     from vendorportal.packs import services as packs
-    from vendorportal.security import actions
-    from vendorportal.security import services as checklists
+    from vendorportal.submissions import services as uploads
     from vendorportal.targets import services as targets
-    from vendorportal.uploads import services as uploads
 
     vendor_a, vendor_b = create_vendor(code="AAA"), create_vendor(code="BBB")
     contract_a = create_contract(vendor_a, channels=["phone", "chat"], vendor_can_view_packs=True)
@@ -146,7 +147,7 @@ def world(app, create_vendor, create_contract, create_user, create_token):
         pack = packs.request_pack(db.session, manager, {"kind": "vendor", "vendor_id": vendor_a.id,
                                                         "period": "2026-03"})
         db.session.commit()
-        assert packs.render_pack(db.session, pack.id).status == "done"
+        assert pack_jobs.render_pack(db.session, pack.id).status == "done"
         ids = {"vendor_id": vendor_a.id, "contract_id": contract_a.id, "submission_id": waiting.submission.id,
                "assessment_id": assessment.id, "item_id": assessment.answers[0].item_id, "action_id": action.id,
                "pack_id": pack.id}

@@ -12,8 +12,8 @@ PDF = b"%PDF-1.4 evidence"
 
 @pytest.fixture
 def setup(app, create_vendor, create_user, create_token):
+    from vendorportal.checklists import services
     from vendorportal.extensions import db
-    from vendorportal.security import services
 
     vendor, other = create_vendor(name="Northwind"), create_vendor(name="Other")
     manager = create_user("manager")
@@ -33,8 +33,8 @@ def setup(app, create_vendor, create_user, create_token):
 
 
 def test_the_default_template_has_items_in_both_languages(app, setup):
+    from vendorportal.checklists.models import ChecklistTemplate
     from vendorportal.extensions import db
-    from vendorportal.security.models import ChecklistTemplate
 
     with app.app_context():
         template = db.session.get(ChecklistTemplate, setup["template_id"])
@@ -69,9 +69,9 @@ def test_vendor_answers_through_the_api_and_other_vendors_cannot(client, setup):
 
 def _answer_all(app, setup, response="yes"):
     from vendorportal.auth.models import User
+    from vendorportal.checklists import services
+    from vendorportal.checklists.models import Assessment
     from vendorportal.extensions import db
-    from vendorportal.security import services
-    from vendorportal.security.models import Assessment
 
     with app.app_context():
         assessment = db.session.get(Assessment, setup["assessment_id"])
@@ -100,8 +100,8 @@ def test_manager_raises_a_finding_and_the_action_runs_to_verified(app, client, s
     web_manager, web_vendor = app.test_client(), app.test_client()
     sign_in(web_manager, setup["manager"])
     sign_in(web_vendor, setup["staff"])
+    from vendorportal.checklists.models import Assessment
     from vendorportal.extensions import db
-    from vendorportal.security.models import Assessment
 
     with app.app_context():
         answers = sorted(db.session.get(Assessment, setup["assessment_id"]).answers, key=lambda a: a.id)
@@ -150,7 +150,7 @@ def test_evidence_rules_size_type_and_names(app, setup, database_url):
                          content_type="multipart/form-data")
     assert too_big.status_code == 413
     from vendorportal.extensions import db
-    from vendorportal.security.models import Evidence
+    from vendorportal.files.models import Evidence
 
     with app.app_context():
         stored = db.session.query(Evidence).one()
@@ -164,9 +164,10 @@ def test_evidence_rules_size_type_and_names(app, setup, database_url):
 
 def test_reminders_mail_each_event_once(app, database_url, setup):
     from vendorportal import create_app
+    from vendorportal.checklists.models import Assessment
     from vendorportal.extensions import db
-    from vendorportal.security import notifications
-    from vendorportal.security.models import Assessment, Notification
+    from vendorportal.notifications import services as notifications
+    from vendorportal.notifications.models import Notification
 
     with LocalSMTPServer() as server:
         mailer = create_app(make_test_config(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port))
@@ -202,8 +203,9 @@ def test_audit_events_for_answers_reviews_and_evidence(app, runner, setup):
 
 
 def test_send_reminders_command_is_idempotent(app, runner, setup):
+    from vendorportal.checklists.models import Assessment
     from vendorportal.extensions import db
-    from vendorportal.security.models import Assessment, Notification
+    from vendorportal.notifications.models import Notification
 
     with app.app_context():
         db.session.get(Assessment, setup["assessment_id"]).due_date = dt.date(2026, 12, 5)
@@ -231,8 +233,8 @@ def test_managers_create_actions_by_hand(app, client, setup):
 
 
 def test_a_copied_version_is_edited_while_the_version_in_use_never_changes(app, setup):
+    from vendorportal.checklists.models import ChecklistTemplate
     from vendorportal.extensions import db
-    from vendorportal.security.models import ChecklistTemplate
 
     web = app.test_client()
     sign_in(web, setup["manager"])

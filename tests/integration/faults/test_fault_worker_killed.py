@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 def _counts(app) -> dict[str, int]:
     from vendorportal.extensions import db
-    from vendorportal.uploads.models import StoredFile, Submission, UploadAttempt
+    from vendorportal.files.models import StoredFile
+    from vendorportal.submissions.models import Submission, UploadAttempt
 
     with app.app_context():
         try:
@@ -135,8 +136,8 @@ def test_a_worker_killed_mid_upload_leaves_no_partial_submission_and_a_retry_sto
     assert created["rows"] == rows and created["version"] == 1
     assert _counts(app) == {"submissions": 1, "stored_files": 1, "upload_attempts": 1}
     from vendorportal.extensions import db
-    from vendorportal.uploads import services
-    from vendorportal.uploads.models import Submission
+    from vendorportal.submissions import services
+    from vendorportal.submissions.models import Submission
 
     with app.app_context():
         stored = db.session.get(Submission, created["id"])

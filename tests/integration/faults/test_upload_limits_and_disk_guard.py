@@ -24,9 +24,10 @@ TOO_LARGE = "The upload is larger than the portal accepts."
 @pytest.fixture
 def security_items(app, portal):
     """An open assessment for the portal's vendor (with one of its items) and an open action."""
+    from vendorportal.actions import services as actions
     from vendorportal.auth.models import User
+    from vendorportal.checklists import services
     from vendorportal.extensions import db
-    from vendorportal.security import actions, services
 
     with app.app_context():
         manager = db.session.get(User, portal["manager"].id)
@@ -44,8 +45,8 @@ def security_items(app, portal):
 def _stored(app) -> dict[str, int]:
     from vendorportal.contracts.models import ContractDocument
     from vendorportal.extensions import db
-    from vendorportal.security.models import Evidence
-    from vendorportal.uploads.models import StoredFile, Submission, UploadAttempt
+    from vendorportal.files.models import Evidence, StoredFile
+    from vendorportal.submissions.models import Submission, UploadAttempt
 
     with app.app_context():
         try:

@@ -81,8 +81,8 @@ def japanese_world(app, create_vendor, create_contract, create_user):
     contract = create_contract(vendor, title="会員サポート", reference="CP-1", start_date="2025-01-01")
     from vendorportal.contracts.models import Contract
     from vendorportal.extensions import db
+    from vendorportal.submissions import services as uploads
     from vendorportal.targets import services as targets
-    from vendorportal.uploads import services as uploads
 
     with app.app_context():
         row = db.session.get(Contract, contract.id)
@@ -102,9 +102,9 @@ def japanese_world(app, create_vendor, create_contract, create_user):
     users = {role: create_user(role, language="ja", name=name) for role, name in names.items()}
     users["vendor"] = create_user("vendor", vendor=vendor, language="ja", name="佐藤 美咲")
     users["submission_id"] = submission_id
+    from vendorportal.actions import services as action_services
     from vendorportal.auth.models import User
-    from vendorportal.security import actions as action_services
-    from vendorportal.security import services as checklist_services
+    from vendorportal.checklists import services as checklist_services
 
     with app.app_context():
         manager = db.session.get(User, users["manager"].id)
@@ -113,6 +113,7 @@ def japanese_world(app, create_vendor, create_contract, create_user):
                                                         due_date=dt.date(2099, 1, 1), today=dt.date(2026, 1, 1))
         action = action_services.create_action(db.session, manager, {
             "vendor_id": vendor.id, "title": "入館管理の改善", "owner": "vendor", "due_date": "2099-02-01"})
+        from vendorportal.packs import jobs as pack_jobs
         from vendorportal.packs import services as pack_services
 
         pack = pack_services.request_pack(db.session, manager, {"kind": "vendor", "vendor_id": vendor.id,
@@ -123,7 +124,7 @@ def japanese_world(app, create_vendor, create_contract, create_user):
             "portfolio_pack": True, "language": "ja", "is_active": True, "recipients": [manager.id]})
         db.session.get(type(contract), contract.id).vendor_can_view_packs = True
         db.session.commit()
-        assert pack_services.render_pack(db.session, pack.id).status == "done"
+        assert pack_jobs.render_pack(db.session, pack.id).status == "done"
         users["assessment_id"], users["action_id"] = assessment.id, action.id
         users["pack_ids"] = (pack.id, portfolio.id, schedule.id)
     return vendor, contract, users

@@ -72,10 +72,12 @@ def _last_month():
 
 def _seed(app) -> None:
     """The demo, plus one rendered pack so a PDF is among the stored files."""
+    from vendorportal.core.edge import unit_of_work
+
     from vendorportal.core.audit import AuditActor
-    from vendorportal.core.database import unit_of_work
     from vendorportal.demo.services import seed_demo
     from vendorportal.extensions import db
+    from vendorportal.packs import jobs as pack_jobs
     from vendorportal.packs import services as packs
     from vendorportal.vendors.models import Vendor
 
@@ -86,7 +88,7 @@ def _seed(app) -> None:
             pack = packs.request_pack(session, None, {"kind": "vendor", "vendor_id": vendor_id,
                                                       "period": str(_last_month()), "language": "en"})
             pack_id = pack.id
-        assert packs.render_pack(db.session, pack_id).status == "done"
+        assert pack_jobs.render_pack(db.session, pack_id).status == "done"
 
 
 def _snapshot(app) -> dict:

@@ -38,7 +38,7 @@ def world(app, create_vendor, create_contract, create_user, create_token):
 
 def tick(app):
     """One run of the scheduler's pack job, the same function the scheduler process calls."""
-    from vendorportal.jobs import scheduler
+    from vendorportal.scheduler import runner as scheduler
 
     return scheduler.pack_tick(app)
 
@@ -121,7 +121,7 @@ def test_bad_requests_name_each_field(client, world):
 
 def test_a_failing_render_is_retried_with_back_off_then_reported(app, world, monkeypatch):
     from vendorportal.extensions import db
-    from vendorportal.packs import services
+    from vendorportal.packs import jobs
     from vendorportal.packs.models import Pack
 
     monkeypatch.setitem(app.config, "PACK_MAX_ATTEMPTS", 3)
@@ -135,20 +135,20 @@ def test_a_failing_render_is_retried_with_back_off_then_reported(app, world, mon
             db.session.add(broken)
             db.session.commit()
             now = dt.datetime.now(dt.UTC)
-            first = services.render_pack(db.session, broken.id, now=now)
+            first = jobs.render_pack(db.session, broken.id, now=now)
             assert first.status == "queued" and "ValueError" in first.error
             pack = db.session.get(Pack, broken.id)
             assert pack.attempts == 1 and pack.file_id is None
             wait = pack.next_attempt_at.replace(tzinfo=dt.UTC) - now
             assert dt.timedelta(seconds=59) < wait <= dt.timedelta(seconds=61)
-            assert broken.id not in services.ready_packs(db.session, now)
-            assert services.render_pack(db.session, broken.id, now=now).status == "skipped"  # not due yet
-            second = services.render_pack(db.session, broken.id, now=now + dt.timedelta(seconds=61))
+            assert broken.id not in jobs.ready_packs(db.session, now)
+            assert jobs.render_pack(db.session, broken.id, now=now).status == "skipped"  # not due yet
+            second = jobs.render_pack(db.session, broken.id, now=now + dt.timedelta(seconds=61))
             assert second.status == "queued"
             pack = db.session.get(Pack, broken.id)
             wait = pack.next_attempt_at.replace(tzinfo=dt.UTC) - now
             assert wait > dt.timedelta(seconds=120)  # 60 s, then 120 s
-            third = services.render_pack(db.session, broken.id, now=now + dt.timedelta(hours=1))
+            third = jobs.render_pack(db.session, broken.id, now=now + dt.timedelta(hours=1))
             assert third.status == "failed"
             pack = db.session.get(Pack, broken.id)
             assert pack.status == "failed" and pack.attempts == 3 and pack.file_id is None and pack.error
@@ -159,22 +159,22 @@ def test_a_failing_render_is_retried_with_back_off_then_reported(app, world, mon
 
 def test_a_renderer_that_died_gives_its_pack_back(app, world):
     from vendorportal.extensions import db
-    from vendorportal.packs import services
+    from vendorportal.packs import jobs, services
     from vendorportal.packs.models import Pack
 
     with app.app_context():
         pack = services.request_pack(db.session, None, {"kind": "portfolio", "period": "2026-10"})
         db.session.commit()
         now = dt.datetime.now(dt.UTC)
-        lease = services.take_lease(db.session, pack.id, now, 900)
+        lease = jobs.take_lease(db.session, pack.id, now, 900)
         db.session.execute(db.update(Pack).where(Pack.id == pack.id).values(lease_owner=f"{os.uname().nodename}:999999"))
         db.session.commit()
-        assert lease is not None and services.ready_packs(db.session, now) == []
-        assert services.requeue_orphans(db.session, now) == 1  # pid 999999 is not alive on this host
+        assert lease is not None and jobs.ready_packs(db.session, now) == []
+        assert jobs.requeue_orphans(db.session, now) == 1  # pid 999999 is not alive on this host
         db.session.commit()
-        assert services.ready_packs(db.session, now) == [pack.id]
+        assert jobs.ready_packs(db.session, now) == [pack.id]
         # the old lease can no longer store anything
-        assert services.render_pack(db.session, pack.id).status == "done"
+        assert jobs.render_pack(db.session, pack.id).status == "done"
         assert db.session.get(Pack, pack.id).lease_token is None
 
 

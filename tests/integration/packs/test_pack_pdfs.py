@@ -27,8 +27,8 @@ def vendor_with_data(app, create_vendor, create_contract, create_user):
     from vendorportal.auth.models import User
     from vendorportal.contracts.models import Contract
     from vendorportal.extensions import db
+    from vendorportal.submissions import services as uploads
     from vendorportal.targets import services as targets
-    from vendorportal.uploads import services as uploads
 
     vendor = create_vendor(name=JAPANESE_NAME, code="SKR")
     contract = create_contract(vendor, reference="SKR-2026", start_date="2026-01-01")
@@ -52,14 +52,14 @@ def vendor_with_data(app, create_vendor, create_contract, create_user):
 
 def _render(app, kind: str, vendor_id: int | None, language: str, period: str = "2026-10"):
     from vendorportal.extensions import db
-    from vendorportal.packs import services
+    from vendorportal.packs import jobs, services
     from vendorportal.packs.models import Pack
 
     with app.app_context():
         pack = services._new_pack(db.session, kind=services.PackKind(kind), vendor_id=vendor_id, period=period,
                                   language=language, schedule_id=None, requested_by_id=None)
         db.session.commit()
-        outcome = services.render_pack(db.session, pack.id)
+        outcome = jobs.render_pack(db.session, pack.id)
         assert outcome.status == "done", outcome
         pack = db.session.get(Pack, pack.id)
         return pack.id, bytes(pack.file.data), pack.file.sha256, pack.page_count

@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 
 def test_jobs_are_declared_once_with_stable_ids_and_safe_defaults(app, monkeypatch):
-    from vendorportal.jobs import scheduler as jobs
+    from vendorportal.scheduler import runner as jobs
 
     monkeypatch.setitem(app.config, "TIMEZONE", "Asia/Tokyo")
     monkeypatch.setitem(app.config, "SCHEDULER_REMINDER_TIME", "07:45")
@@ -37,7 +37,7 @@ def test_the_web_app_never_starts_a_scheduler():
             "from vendorportal import create_app; app = create_app({'TESTING': True, "
             "'DATABASE_URL': 'sqlite://'}); import sys; "
             "print(sorted(t.name for t in threading.enumerate())); "
-            "print('apscheduler.schedulers.blocking' in sys.modules, 'vendorportal.jobs.scheduler' in sys.modules)")
+            "print('apscheduler.schedulers.blocking' in sys.modules, 'vendorportal.scheduler.runner' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
     threads, modules = out.strip().splitlines()
     assert threads == "['MainThread']" and modules == "False False"
@@ -45,7 +45,8 @@ def test_the_web_app_never_starts_a_scheduler():
 
 def test_a_job_whose_lock_is_held_elsewhere_skips_its_turn(app):
     from vendorportal.extensions import db
-    from vendorportal.jobs import locks, scheduler
+    from vendorportal.scheduler import locks
+    from vendorportal.scheduler import runner as scheduler
 
     with app.app_context():
         engine = db.engine

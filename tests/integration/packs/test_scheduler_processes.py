@@ -26,8 +26,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from vendorportal.files.models import StoredFile
 from vendorportal.packs.models import Pack, PackClaim, PackDelivery
-from vendorportal.uploads.models import StoredFile
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # the TIMEZONE the children run with
 
@@ -501,8 +501,8 @@ def test_a_pack_that_cannot_be_stored_is_tried_again_with_back_off_and_then_repo
     from vendorportal.core.audit import AuditActor, set_actor
     from vendorportal.core.db import as_utc
     from vendorportal.extensions import db
+    from vendorportal.notifications.models import Notification
     from vendorportal.packs import services
-    from vendorportal.security.models import Notification
 
     manager, admin = create_user("manager"), create_user("admin")
     create_user("executive")  # not told: failures go to managers and admins

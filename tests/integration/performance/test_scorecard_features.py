@@ -163,8 +163,8 @@ def test_the_demo_shows_every_state(runner, app):
     from sqlalchemy import func, select
 
     from vendorportal.extensions import db
+    from vendorportal.submissions.models import Submission
     from vendorportal.targets.models import Dispute
-    from vendorportal.uploads.models import Submission
 
     with app.app_context():
         statuses = dict(db.session.execute(select(Submission.status, func.count()).group_by(Submission.status)).all())
@@ -188,8 +188,9 @@ def test_the_demo_has_assessments_findings_and_actions_in_every_status(runner, a
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     from sqlalchemy import func, select
 
+    from vendorportal.actions.models import Action
+    from vendorportal.checklists.models import Assessment, Finding
     from vendorportal.extensions import db
-    from vendorportal.security.models import Action, Assessment, Finding
 
     with app.app_context():
         assessments = dict(db.session.execute(select(Assessment.status, func.count()).group_by(Assessment.status)).all())

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from helpers import bearer, sign_in
 
-BAD_FILES = Path(__file__).resolve().parents[2] / "unit" / "uploads" / "bad_files"
+BAD_FILES = Path(__file__).resolve().parents[2] / "unit" / "submissions" / "bad_files"
 NO_CALL_TARGETS = {"ces_total_out_of_scale.csv", "csat_satisfied_more_than_responses.csv",
                    "qa_total_out_of_scale.csv", "wait_buckets_decreasing.csv"}
 
@@ -21,7 +21,8 @@ def test_every_bad_file_is_refused_with_a_message_and_nothing_is_stored(app, cli
     from sqlalchemy import func, select
 
     from vendorportal.extensions import db
-    from vendorportal.uploads.models import StoredFile, Submission, UploadAttempt
+    from vendorportal.files.models import StoredFile
+    from vendorportal.submissions.models import Submission, UploadAttempt
 
     vendor = create_vendor()
     calls, surveys = create_contract(vendor), create_contract(vendor)

@@ -12,7 +12,6 @@ import textwrap
 import xml.etree.ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
-import matplotlib
 import pytest
 
 from vendorportal.scorecards.charts import (
@@ -283,13 +282,6 @@ def test_repeated_period_is_rejected():
     with pytest.raises(ValueError, match="repeat"):
         TrendChart("x", "%", (TrendPoint("2025-01", 1.0, None), TrendPoint("2025-01", 2.0, None)))
 
-
-def test_global_matplotlib_settings_are_left_alone():
-    before = dict(matplotlib.rcParams)
-
-    render_trend_svg(make_chart())
-
-    assert dict(matplotlib.rcParams) == before
 
 
 def test_weasyprint_draws_the_chart_without_complaint(caplog):

@@ -1,0 +1,1 @@
+"""Security checklists: template versions, assessments answered with evidence, review and findings."""

@@ -1,0 +1,1 @@
+"""Notifications for every feature: the portal inbox, the mail fan-out and the daily reminders."""

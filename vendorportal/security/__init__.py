@@ -1,1 +1,0 @@
-"""Access control: the pure policy rules and the decorators every view and API call goes through."""

@@ -1,0 +1,1 @@
+"""Monthly performance data: uploads read and validated row by row, versions, review and acceptance."""

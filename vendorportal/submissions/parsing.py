@@ -1,0 +1,986 @@
+"""Turn the bytes of a monthly upload (CSV or XLSX) into validated rows, or into errors with row and column."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from operator import itemgetter
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from vendorportal.metrics.domain import (
+    DIMENSION_ALIASES_JA,
+    MEASURES,
+    MEASURES_BY_KEY,
+    METRICS_BY_KEY,
+    WAIT_BUCKETS,
+    MeasureKind,
+    resolve_header,
+)
+from vendorportal.submissions import xlsx
+
+MAX_COUNT = 10**12  # beyond any contact centre's month; keeps values inside a BIGINT
+MAX_SUM = 10**15
+MAX_CHANNEL_LENGTH = 20  # as long as a target's channel may be
+MAX_QUEUE_LENGTH = 100
+CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
+XLSX_EXTENSIONS = frozenset({".xlsx"})
+MACRO_EXTENSIONS = frozenset({".xlsm", ".xltm", ".xlam"})
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
+_SIGNED = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_EXPONENT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+")
+_DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[ T]0?0:00(?::00)?)?")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+                          r"\ufff9-\ufffb]")
+_FORMULA_START = ("=", "+", "-", "@")
+_CP932_STRAY = re.compile("[\u0080\uf8f0-\uf8f3]")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """One error or warning, where the vendor can find it in the spreadsheet.
+
+    row is the row number Excel shows (header = 1), None for the whole file; column is the header as the
+    vendor wrote it, or the canonical key of a missing column; message is a lazy, translatable string.
+    """
+
+    row: int | None
+    column: str | None
+    message: LazyString | str
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """One valid data row: its spreadsheet row number, what identifies it and its values."""
+
+    row: int
+    date: dt.date
+    interval: dt.time | None
+    channel: str | None
+    queue: str | None
+    measures: dict[str, int | Decimal]
+    reported: dict[str, Decimal]
+    custom: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """The rows of a file (empty when there is any error), its errors and warnings, and how it was read."""
+
+    rows: list[ParsedRow]
+    errors: list[CellIssue]
+    warnings: list[CellIssue]
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class UploadRejected(Exception):
+    """The file as a whole cannot be read (empty, not a CSV/XLSX, a zip or XML bomb, too many rows …)."""
+
+    def __init__(self, issue: CellIssue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+class _Cut(Exception):
+    """The error list is full."""
+
+
+def _reject(message, row: int | None = None) -> UploadRejected:
+    return UploadRejected(CellIssue(row, None, message))
+
+
+def _extension(filename: str) -> str:
+    name = re.split(r"[\\/]", filename or "")[-1]
+    return name[name.rfind("."):].lower() if "." in name else ""
+
+
+def _binary_kind(head: bytes):
+    if head.startswith(b"MZ"):
+        return _l("a Windows program")
+    if head.startswith(b"\x7fELF"):
+        return _l("a program")
+    if head.startswith(b"%PDF"):
+        return _l("a PDF document")
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return _l("an image")
+    if head.startswith((b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"BZh")):
+        return _l("a compressed archive")
+    if b"\x00" in head:
+        return _l("binary data")
+    return None
+
+
+def sniff_format(data: bytes, filename: str) -> str:
+    """Return "csv" or "xlsx" from the file's content (and its name where they must agree).
+
+    :raises UploadRejected: the file is empty, an old .xls, a macro workbook, a program or other binary data.
+    """
+    extension = _extension(filename)
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+        raise _reject(_l("The file is empty."))
+    head = data[:65536]
+    if head.startswith(b"PK\x03\x04"):
+        if extension in MACRO_EXTENSIONS:
+            raise _reject(_l("Macro-enabled workbooks (.xlsm) are not accepted; save the file as \"Excel Workbook "
+                             "(.xlsx)\"."))
+        if extension not in XLSX_EXTENSIONS | CSV_EXTENSIONS | {""}:
+            raise _reject(_l("Upload a .csv or .xlsx file; %(name)s is neither.", name=filename))
+        return "xlsx"
+    if head.startswith(_OLE):
+        raise _reject(_l("This is an Excel 97-2003 (.xls) file or a password-protected workbook. Save it as "
+                         "\"Excel Workbook (.xlsx)\" without a password, or as CSV."))
+    if head.startswith(b"PK"):
+        raise _reject(_l("The file is a ZIP archive but not an Excel workbook; upload an .xlsx or .csv file."))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:2] == b"\x00" or head[:1] == b"\x00":
+        raise _reject(_l("The file is saved as UTF-16 (\"Unicode Text\"). Save it as \"CSV UTF-8\" or \"CSV "
+                         "(comma delimited)\"."))
+    kind = _binary_kind(head)
+    if kind is not None:
+        raise _reject(_l("This file is %(kind)s, not a CSV or XLSX file.", kind=kind))
+    if extension in XLSX_EXTENSIONS | MACRO_EXTENSIONS:
+        raise _reject(_l("The file is named %(name)s but is not an Excel workbook (was it renamed?). Save it "
+                         "from Excel as \"Excel Workbook (.xlsx)\".", name=filename))
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if stripped.startswith((b"<!doctype html", b"<html", b"<table")):
+        raise _reject(_l("This is a web page (HTML), not a CSV or XLSX file. Open it in Excel and save it as "
+                         "\"Excel Workbook (.xlsx)\"."))
+    if stripped.startswith(b"<?xml"):
+        raise _reject(_l("This is an XML file, not a CSV or XLSX file. Open it in Excel and save it as "
+                         "\"Excel Workbook (.xlsx)\"."))
+    if extension not in CSV_EXTENSIONS | {""}:
+        raise _reject(_l("Upload a .csv or .xlsx file; %(name)s is neither.", name=filename))
+    return "csv"
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    try:
+        text = data.decode("utf-8-sig")
+        return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError as cp932_error:
+            # The encoding that read further is the one the file was meant to be in.
+            offset = max(utf8_error.start, cp932_error.start)
+        else:
+            # Python's cp932 maps the stray single bytes 0x80, 0xA0 and 0xFD-0xFF to placeholders; no
+            # Japanese text holds them, so a file with them is in some other encoding.
+            stray = _CP932_STRAY.search(text)
+            if stray is None:
+                return text, "cp932"
+            offset = max(utf8_error.start, len(text[:stray.start()].encode("cp932")))
+    line = data.count(b"\n", 0, offset) + 1
+    raise _reject(_l("The file is neither UTF-8 nor Shift_JIS (CP932): the bytes at offset %(offset)s (line "
+                     "%(line)s) cannot be read. Save it from Excel as \"CSV UTF-8\".", offset=offset, line=line))
+
+
+def _sniff_delimiter(text: str) -> str:
+    header = text[:text.find("\n")] if "\n" in text else text
+    return "\t" if header.count("\t") > header.count(",") else ","
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, xlsx.CellError):
+        return value.code
+    if isinstance(value, xlsx.FormulaWithoutValue):
+        return "=" + value.formula
+    text = str(value).strip()
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"  # show the invisible character by its code, not by its effect
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# Per-cell conversions for the slow path: each returns (value, None) or (None, message).
+
+def _typed_problem(raw: Any):
+    """Return the message for a cell that holds no usable value at all, or None."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return _l("A value is missing; enter 0 if there was none.")
+    if isinstance(raw, xlsx.FormulaWithoutValue):
+        return _l("The cell holds the formula =%(formula)s but no saved result. Open the file in Excel, let it "
+                  "calculate and save it, or paste the values.", formula=raw.formula)
+    if isinstance(raw, xlsx.CellError):
+        return _l("The cell shows the Excel error %(code)s.", code=raw.code)
+    if isinstance(raw, bool):
+        return _l("%(value)s is not a number.", value=_display(raw))
+    if isinstance(raw, dt.datetime | dt.date | dt.time):
+        return _l("%(value)s is a date or time, not a number.", value=_display(raw))
+    return None
+
+
+def _number_text(raw: str) -> str:
+    text = raw.strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()  # full-width digits, as Japanese IMEs type them
+    if "," in text and _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    return text
+
+
+def _text_problem(text: str, shown: str, whole: bool):
+    if _EXPONENT.fullmatch(text):
+        return _l("%(value)s is written with an exponent; write the number in full digits.", value=shown)
+    if text.startswith("-") and _SIGNED.fullmatch(text):
+        return _l("%(value)s is negative; only numbers of 0 or more are allowed.", value=shown)
+    if whole and _SIGNED.fullmatch(text):
+        return _l("%(value)s is not a whole number; counts have no decimals.", value=shown)
+    return _l("%(value)s is not a number.", value=shown)
+
+
+def _count(raw: Any) -> tuple[int | None, Any]:
+    problem = _typed_problem(raw)
+    if problem is not None:
+        return None, problem
+    if isinstance(raw, str):
+        text = _number_text(raw)
+        if not (text.isdigit() and text.isascii()):
+            return None, _text_problem(text, _display(raw), whole=True)
+        if len(text) > 13:
+            return None, _l("%(value)s is too large for a count.", value=_display(raw))
+        value: Any = int(text)
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, Decimal) and raw.is_finite():
+        if raw != raw.to_integral_value():
+            return None, _l("%(value)s is not a whole number; counts have no decimals.", value=_display(raw))
+        value = int(raw)
+    else:
+        return None, _l("%(value)s is not a number.", value=_display(raw))
+    if value < 0:
+        return None, _l("%(value)s is negative; only numbers of 0 or more are allowed.", value=_display(raw))
+    if value > MAX_COUNT:
+        return None, _l("%(value)s is too large for a count.", value=_display(raw))
+    return value, None
+
+
+def _sum(raw: Any) -> tuple[Decimal | None, Any]:
+    problem = _typed_problem(raw)
+    if problem is not None:
+        return None, problem
+    if isinstance(raw, str):
+        text = _number_text(raw)
+        if not _DECIMAL.fullmatch(text):
+            return None, _text_problem(text, _display(raw), whole=False)
+        value = Decimal(text)
+    elif isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, Decimal) and raw.is_finite():
+        value = Decimal(raw)  # a Percent in a sum column is the number it stores
+    else:
+        return None, _l("%(value)s is not a number.", value=_display(raw))
+    if value < 0:
+        return None, _l("%(value)s is negative; only numbers of 0 or more are allowed.", value=_display(raw))
+    if value > MAX_SUM:
+        return None, _l("%(value)s is too large.", value=_display(raw))
+    return value, None
+
+
+def _signed(raw: Any) -> tuple[Decimal | None, Any]:
+    """Convert a reported_ or custom_ cell: empty is fine (None, None); negatives and a trailing % are allowed."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    problem = _typed_problem(raw)
+    if problem is not None:
+        return None, problem
+    if isinstance(raw, xlsx.Percent):
+        value = Decimal(raw) * 100  # the cell shows 85.3 % and stores 0.853; the vendor means 85.3
+    elif isinstance(raw, int | Decimal):
+        value = Decimal(raw)
+    elif isinstance(raw, str):
+        text = _number_text(raw).removesuffix("%").strip()
+        if "," in text and _THOUSANDS.fullmatch(text.lstrip("+-")):
+            text = text.replace(",", "")
+        if not _SIGNED.fullmatch(text):
+            return None, _l("%(value)s is not a number.", value=_display(raw))
+        value = Decimal(text)
+    else:
+        return None, _l("%(value)s is not a number.", value=_display(raw))
+    if not value.is_finite() or abs(value) > MAX_SUM:
+        return None, _l("%(value)s is too large.", value=_display(raw))
+    return value, None
+
+
+def _fast_counts_text(values: tuple) -> list[int] | None:
+    joined = "".join(values)
+    if joined.isdigit() and joined.isascii():
+        try:
+            numbers = list(map(int, values))  # an empty cell raises: the slow path names it
+        except ValueError:
+            return None
+        if max(numbers) <= MAX_COUNT:
+            return numbers
+    return None
+
+
+def _fast_sums_text(values: tuple) -> list[Decimal] | None:
+    joined = "".join(values)
+    if joined.isascii() and joined.replace(".", "").isdigit():
+        try:
+            numbers = list(map(Decimal, values))
+        except InvalidOperation:
+            return None
+        if max(numbers) <= MAX_SUM:
+            return numbers
+    return None
+
+
+_INT_ONLY = {int}
+_NUMBERS = ({int}, {Decimal}, {int, Decimal})
+
+
+def _fast_counts_typed(values: tuple) -> list[int] | None:
+    if set(map(type, values)) == _INT_ONLY and min(values) >= 0 and max(values) <= MAX_COUNT:
+        return list(values)
+    return None
+
+
+def _fast_sums_typed(values: tuple) -> list[Decimal] | None:
+    if set(map(type, values)) in _NUMBERS:
+        numbers = [Decimal(v) if type(v) is int else v for v in values]
+        if all(n.is_finite() for n in numbers) and min(numbers) >= 0 and max(numbers) <= MAX_SUM:
+            return numbers
+    return None
+
+
+def _getter(indexes: list[int]) -> Callable[[list], tuple]:
+    if not indexes:
+        return lambda cells: ()
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda cells: (cells[index],)
+    return itemgetter(*indexes)
+
+
+@dataclass
+class _Column:
+    index: int
+    header: str  # as written, trimmed
+    key: str  # canonical: a measure or dimension key, or the metric / custom key
+
+
+class _Header:
+    """Where each known column of the file is, and what the header row said about it."""
+
+    def __init__(self, cells: list, *, required: Collection[str], custom_keys: Collection[str],
+                 errors: _Issues, warnings: _Issues) -> None:
+        texts = ["" if cell is None else str(cell).strip() for cell in cells]
+        while texts and not texts[-1]:
+            texts.pop()
+        self.width = len(texts)
+        self.dimensions: dict[str, _Column] = {}
+        self.measures: list[_Column] = []
+        self.reported: list[_Column] = []
+        self.custom: list[_Column] = []
+        custom_by_name = {_normalise(key): key for key in custom_keys}
+        seen: dict[str, str] = {}
+        for index, text in enumerate(texts):
+            if not text:
+                warnings.add(1, _column_letter(index), _l(
+                    "Column %(letter)s has no header; its values are ignored.", letter=_column_letter(index)))
+                continue
+            key = resolve_header(text)
+            normalised = _normalise(text)
+            group = None
+            if key in DIMENSION_ALIASES_JA:
+                group = "dimension"
+            elif key is not None:
+                group = "measure"
+            elif normalised.startswith("reported_") and normalised[9:] in METRICS_BY_KEY:
+                key, group = normalised, "reported"
+            elif normalised.startswith("custom_") and normalised[7:] in custom_by_name:
+                key, group = "custom_" + custom_by_name[normalised[7:]], "custom"
+            else:
+                self._unknown(text, normalised, custom_by_name, warnings)
+                continue
+            if key in seen:
+                errors.add(1, text, _l("The columns %(first)s and %(second)s both mean %(key)s; keep one of them.",
+                                       first=seen[key], second=text, key=key))
+                continue
+            seen[key] = text
+            if group == "dimension":
+                self.dimensions[key] = _Column(index, text, key)
+            elif group == "measure":
+                self.measures.append(_Column(index, text, key))
+            elif group == "reported":
+                self.reported.append(_Column(index, text, key[9:]))
+            else:
+                self.custom.append(_Column(index, text, key[7:]))
+        if not texts:
+            errors.add(1, None, _l("Row 1 must hold the column headers (date, offered, …); it is empty."))
+            return
+        if "date" not in self.dimensions:
+            errors.add(None, "date", _l("The column %(column)s (%(alias)s) is missing; every row needs its date.",
+                                        column="date", alias=DIMENSION_ALIASES_JA["date"][0]))
+        present = {column.key for column in self.measures}
+        for measure in MEASURES:
+            if measure.key in required and measure.key not in present:
+                errors.add(None, measure.key, _l(
+                    "The column %(column)s (%(alias)s) is missing; the contract's targets need it.",
+                    column=measure.key, alias=measure.name_ja))
+        present_custom = {column.key for column in self.custom}
+        for key in sorted(custom_keys):
+            if key not in present_custom:
+                warnings.add(None, f"custom_{key}", _l(
+                    "The column %(column)s is missing, so the metric %(key)s has no value this month.",
+                    column=f"custom_{key}", key=key))
+
+    @staticmethod
+    def _unknown(text: str, normalised: str, custom_by_name: dict[str, str], warnings: _Issues) -> None:
+        if normalised.startswith("reported_"):
+            warnings.add(1, text, _l("%(column)s names no metric of the catalog; the column was ignored.",
+                                     column=text))
+            return
+        if normalised.startswith("custom_"):
+            warnings.add(1, text, _l("%(column)s is not a reported metric of this contract; the column was "
+                                     "ignored.", column=text))
+            return
+        if warnings.full:
+            warnings.dropped = True  # a suggestion nobody sees is not worth computing
+            return
+        names = [*MEASURES_BY_KEY, *DIMENSION_ALIASES_JA, *(f"custom_{key}" for key in custom_by_name.values())]
+        match = difflib.get_close_matches(normalised, names, n=1, cutoff=0.75)
+        if match:
+            warnings.add(1, text, _l("Unknown column %(column)s was ignored. Did you mean %(suggestion)s?",
+                                     column=text, suggestion=match[0]))
+        else:
+            warnings.add(1, text, _l("Unknown column %(column)s was ignored.", column=text))
+
+
+class _Issues:
+    """A list of issues that stops at a limit: errors raise _Cut there, warnings are dropped."""
+
+    def __init__(self, limit: int, *, raise_at_limit: bool) -> None:
+        self.items: list[CellIssue] = []
+        self.limit = limit
+        self.raise_at_limit = raise_at_limit
+        self.dropped = False
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= self.limit
+
+    def add(self, row: int | None, column: str | None, message) -> None:
+        if len(self.items) >= self.limit:
+            if self.raise_at_limit:
+                raise _Cut
+            self.dropped = True
+            return
+        self.items.append(CellIssue(row, column, message))
+
+
+# Consistency rules: (smaller, larger) measures, checked when both columns exist; the second group only
+# when a measure that would already imply them is missing (so one mistake gives one error).
+_AT_MOST = (
+    ("answered", "offered"), ("answered_within_sl", "answered"), ("abandoned_short", "abandoned"),
+    ("abandoned_within_sl", "abandoned"), ("csat_satisfied", "csat_responses"),
+    ("responded_within_target", "received"), ("resolved_first_contact", "resolved"), ("resolved", "answered"),
+)
+_AT_MOST_UNLESS = (
+    ("abandoned_short", "offered", "abandoned"), ("abandoned_within_sl", "offered", "abandoned"),
+    ("answered_within_sl", "offered", "answered"), ("abandoned", "offered", "answered"),
+    ("resolved_first_contact", "answered", "resolved"),
+)
+
+
+class _Validator:
+    """Check every data row against the header's columns; build ParsedRows while no error has been found."""
+
+    def __init__(self, header: _Header, *, year: int, month: int, typed: bool, errors: _Issues,
+                 warnings: _Issues, serial_to_date: Callable[[Any], Any] | None = None) -> None:
+        self.header = header
+        self.year, self.month = year, month
+        self.period = f"{year:04d}-{month:02d}"
+        self.typed = typed
+        self.errors = errors
+        self.warnings = warnings
+        self.serial_to_date = serial_to_date
+        self.rows: list[ParsedRow] = []
+        self.data_rows = 0
+        self.extra_cells_row: int | None = None
+        self._formula_warned: set[str] = set()
+        counts = [c for c in header.measures if MEASURES_BY_KEY[c.key].kind is MeasureKind.COUNT]
+        sums = [c for c in header.measures if MEASURES_BY_KEY[c.key].kind is MeasureKind.SUM]
+        self.counts, self.sums = counts, sums
+        self.measure_columns = counts + sums
+        self.measure_keys = [c.key for c in self.measure_columns]
+        position = {c.key: i for i, c in enumerate(self.measure_columns)}
+        self.at_most = [(position[a], position[b]) for a, b in _AT_MOST if a in position and b in position]
+        self.at_most += [(position[a], position[b]) for a, b, unless in _AT_MOST_UNLESS
+                         if a in position and b in position and unless not in position]
+        buckets = [position[f"wait_le_{n}"] for n in WAIT_BUCKETS if f"wait_le_{n}" in position]
+        self.bucket_pairs = list(zip(buckets, buckets[1:], strict=False))
+        if buckets and "answered" in position:
+            self.at_most.append((buckets[-1], position["answered"]))
+        self.answered_abandoned = tuple(position.get(k) for k in ("answered", "abandoned", "offered"))
+        self.scales = [(position[total], position[count], low, high) for total, count, low, high in
+                       (("ces_score_total", "ces_responses", 1, 5), ("qa_score_total", "qa_evaluations", 0, 100))
+                       if total in position and count in position]
+        self.first_value: dict[str, tuple[int, Decimal]] = {}
+
+    # Dimension conversions, cached per distinct cell value by the caller.
+
+    def _date(self, raw: Any) -> tuple[dt.date | None, Any]:
+        if raw is None or raw == "":
+            return None, _l("The date is missing.")
+        value: Any = None
+        if isinstance(raw, str):
+            text = raw.strip()
+            if not text.isascii():
+                text = unicodedata.normalize("NFKC", text)
+            match = _DATE.fullmatch(text)
+            if match is None:
+                return None, _l("%(value)s is not a date; write it as YYYY-MM-DD, e.g. %(example)s.",
+                                value=_display(raw), example=f"{self.period}-01")
+            try:
+                value = dt.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+            except ValueError:
+                return None, _l("%(value)s is not a date of the calendar.", value=_display(raw))
+        elif isinstance(raw, dt.datetime):
+            value = raw.date()
+        elif isinstance(raw, dt.date):
+            value = raw
+        elif isinstance(raw, int | Decimal) and not isinstance(raw, bool) and self.serial_to_date is not None:
+            converted = self.serial_to_date(raw)
+            if isinstance(converted, dt.datetime):
+                value = converted.date()
+        if value is None:
+            if isinstance(raw, xlsx.CellError | xlsx.FormulaWithoutValue):
+                return None, _typed_problem(raw)
+            return None, _l("%(value)s is not a date; write it as YYYY-MM-DD, e.g. %(example)s.",
+                            value=_display(raw), example=f"{self.period}-01")
+        if value.year != self.year or value.month != self.month:
+            return None, _l("The date %(value)s is not in %(period)s, the month of this upload.",
+                            value=value.isoformat(), period=self.period)
+        return value, None
+
+    def _interval(self, raw: Any) -> tuple[dt.time | None, Any]:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None, None
+        value: Any = None
+        if isinstance(raw, str):
+            text = raw.strip()
+            if not text.isascii():
+                text = unicodedata.normalize("NFKC", text)
+            match = _TIME.fullmatch(text)
+            if match is not None:
+                hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+                if hour < 24 and minute < 60 and second < 60:
+                    value = dt.time(hour, minute, second)
+        elif isinstance(raw, dt.datetime):
+            value = raw.time()
+        elif isinstance(raw, dt.time):
+            value = raw
+        elif isinstance(raw, int | Decimal) and not isinstance(raw, bool) and self.serial_to_date is not None:
+            converted = self.serial_to_date(raw) if 0 <= raw < 1 else None
+            if isinstance(converted, dt.time):
+                value = converted
+        if value is None:
+            if isinstance(raw, xlsx.CellError | xlsx.FormulaWithoutValue):
+                return None, _typed_problem(raw)
+            return None, _l("%(value)s is not a time; write the interval's start as HH:MM, e.g. 09:30.",
+                            value=_display(raw))
+        if value.second or value.microsecond or value.minute % 15:
+            return None, _l("%(value)s does not start a 15-, 30- or 60-minute interval; use :00, :15, :30 or "
+                            ":45.", value=value.strftime("%H:%M:%S" if value.second else "%H:%M"))
+        return value, None
+
+    def _text(self, raw: Any, *, max_length: int, lower: bool) -> tuple[str | None, Any]:
+        if raw is None:
+            return None, None
+        if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
+            if isinstance(raw, xlsx.CellError | xlsx.FormulaWithoutValue):
+                return None, _typed_problem(raw)
+            return None, _l("%(value)s is not text.", value=_display(raw))
+        text = str(raw).strip()
+        if lower:
+            text = unicodedata.normalize("NFKC", text).lower()
+        if not text:
+            return None, None
+        if "<" in text or ">" in text:
+            return None, _l("The text %(value)s contains < or >; HTML is not accepted here. Use plain text.",
+                            value=_display(text))
+        if _UNSAFE_TEXT.search(text):
+            return None, _l("The text %(value)s contains control or invisible characters (such as a line break); "
+                            "use plain text.", value=_display(_UNSAFE_TEXT.sub(_escape, text)))
+        if len(text) > max_length:
+            return None, _l("The text %(value)s is longer than %(max)s characters.", value=_display(text),
+                            max=max_length)
+        return text, None
+
+    def _warn_formula_text(self, row: int, column: str, text: str | None) -> None:
+        if text and text.startswith(_FORMULA_START) and text not in self._formula_warned:
+            self._formula_warned.add(text)
+            self.warnings.add(row, column, _l(
+                "%(value)s starts with %(char)s; it is kept as plain text, but spreadsheets may read it as a "
+                "formula.", value=_display(text), char=text[0]))
+
+    def run(self, rows: Iterator[tuple[int, list]], max_rows: int) -> None:
+        """Validate rows until they run out; raises _Cut when the error list is full."""
+        header = self.header
+        errors = self.errors
+        add_error = errors.add
+        error_items = errors.items
+        width = header.width
+        empty: Any = None if self.typed else ""
+        dims = header.dimensions
+        date_column = dims.get("date")
+        interval_column = dims.get("interval")
+        channel_column = dims.get("channel")
+        queue_column = dims.get("queue")
+        date_index = date_column.index if date_column else None
+        interval_index = interval_column.index if interval_column else None
+        channel_index = channel_column.index if channel_column else None
+        queue_index = queue_column.index if queue_column else None
+        date_cache: dict = {}
+        interval_cache: dict = {}
+        channel_cache: dict = {}
+        queue_cache: dict = {}
+        get_counts = _getter([c.index for c in self.counts])
+        get_sums = _getter([c.index for c in self.sums])
+        fast_counts = _fast_counts_typed if self.typed else _fast_counts_text
+        fast_sums = _fast_sums_typed if self.typed else _fast_sums_text
+        measure_keys = self.measure_keys
+        at_most = self.at_most
+        bucket_pairs = self.bucket_pairs
+        answered_i, abandoned_i, offered_i = self.answered_abandoned
+        check_sum = answered_i is not None and abandoned_i is not None and offered_i is not None
+        scales = self.scales
+        has_extras = bool(header.reported or header.custom)
+        seen: dict[tuple, int] = {}
+        day_rows: dict[tuple, tuple[int | None, int | None]] = {}
+        out = self.rows
+        date = interval = channel = queue = None
+
+        for row_number, cells in rows:
+            if len(cells) != width:
+                if not any(cells) and all(v is None or v == "" for v in cells):
+                    continue
+                cells = self._fit(cells, width, empty, row_number)
+            elif not any(cells) and all(v is None or v == "" for v in cells):
+                continue  # a blank row, e.g. the empty line at the end of a CSV
+            self.data_rows += 1
+            if self.data_rows > max_rows:
+                raise _reject(_l("The file has more than %(max)s data rows; split it or upload day totals.",
+                                 max=f"{max_rows:,}"))
+            errors_before = len(error_items)
+
+            if date_index is not None:
+                raw = cells[date_index]
+                result = None if raw.__class__ is bool else date_cache.get(raw)
+                if result is None:
+                    result = date_cache[raw] = self._date(raw)
+                date, problem = result
+                if problem is not None:
+                    add_error(row_number, date_column.header, problem)
+            if interval_index is not None:
+                raw = cells[interval_index]
+                result = None if raw.__class__ is bool else interval_cache.get(raw)
+                if result is None:
+                    result = interval_cache[raw] = self._interval(raw)
+                interval, problem = result
+                if problem is not None:
+                    add_error(row_number, interval_column.header, problem)
+            if channel_index is not None:
+                raw = cells[channel_index]
+                result = None if raw.__class__ is bool else channel_cache.get(raw)
+                if result is None:
+                    result = channel_cache[raw] = self._text(raw, max_length=MAX_CHANNEL_LENGTH, lower=True)
+                    self._warn_formula_text(row_number, channel_column.header, result[0])
+                channel, problem = result
+                if problem is not None:
+                    add_error(row_number, channel_column.header, problem)
+            if queue_index is not None:
+                raw = cells[queue_index]
+                result = None if raw.__class__ is bool else queue_cache.get(raw)
+                if result is None:
+                    result = queue_cache[raw] = self._text(raw, max_length=MAX_QUEUE_LENGTH, lower=False)
+                    self._warn_formula_text(row_number, queue_column.header, result[0])
+                queue, problem = result
+                if problem is not None:
+                    add_error(row_number, queue_column.header, problem)
+            dimensions_ok = len(error_items) == errors_before
+
+            values = get_counts(cells)
+            counts = fast_counts(values) if values else []
+            if counts is None:
+                counts = self._slow(values, self.counts, _count, row_number)
+            values = get_sums(cells)
+            sums = fast_sums(values) if values else []
+            if sums is None:
+                sums = self._slow(values, self.sums, _sum, row_number)
+            numbers = counts + sums
+
+            for small, large in at_most:
+                a, b = numbers[small], numbers[large]
+                if a is not None and b is not None and a > b:
+                    self._more_than(row_number, small, large, a, b)
+            for small, large in bucket_pairs:
+                a, b = numbers[small], numbers[large]
+                if a is not None and b is not None and a > b:
+                    self._bucket_error(row_number, small, large, a, b)
+            if check_sum:
+                a, b, c = numbers[answered_i], numbers[abandoned_i], numbers[offered_i]
+                # answered > offered is already an error of its own; one mistake, one message.
+                if a is not None and b is not None and c is not None and a + b > c >= a:
+                    self._sum_error(row_number, a, b, c)
+            for total_i, count_i, low, high in scales:
+                total, count = numbers[total_i], numbers[count_i]
+                if total is not None and count is not None and not low * count <= total <= high * count:
+                    self._scale_error(row_number, total_i, count_i, total, count, low, high)
+
+            reported = {}
+            custom = {}
+            if has_extras:
+                reported, custom = self._extras(cells, row_number)
+
+            if dimensions_ok and date_index is not None:
+                key = (date, interval, channel, queue)
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = row_number
+                else:
+                    add_error(row_number, None, _l(
+                        "Row %(row)s repeats %(key)s of row %(first)s; each date, interval, channel and queue may "
+                        "appear once.", row=row_number, first=first, key=self._describe(key)))
+                if interval_index is not None:
+                    self._check_day_totals(day_rows, (date, channel, queue), interval is None, row_number)
+
+            if not error_items:
+                out.append(ParsedRow(row_number, date, interval, channel, queue,
+                                     dict(zip(measure_keys, numbers, strict=True)), reported, custom))
+            elif out:
+                out.clear()  # all or nothing: the rows are no use once an error is found
+
+    def _fit(self, cells: list, width: int, empty: Any, row_number: int) -> list:
+        if len(cells) < width:
+            return [*cells, *([empty] * (width - len(cells)))]
+        if self.extra_cells_row is None and any(v is not None and str(v).strip() for v in cells[width:]):
+            self.extra_cells_row = row_number
+        return cells[:width]
+
+    def _slow(self, values: tuple, columns: list[_Column], convert, row_number: int) -> list:
+        numbers = []
+        for raw, column in zip(values, columns, strict=True):
+            value, problem = convert(raw)
+            if problem is not None:
+                self.errors.add(row_number, column.header, problem)
+            numbers.append(value)
+        return numbers
+
+    def _more_than(self, row: int, small: int, large: int, a, b) -> None:
+        left, right = self.measure_columns[small], self.measure_columns[large]
+        self.errors.add(row, left.header, _l("%(left)s (%(a)s) is more than %(right)s (%(b)s).",
+                                             left=left.header, a=a, right=right.header, b=b))
+
+    def _bucket_error(self, row: int, small: int, large: int, a, b) -> None:
+        left, right = self.measure_columns[small], self.measure_columns[large]
+        self.errors.add(row, right.header, _l(
+            "%(right)s (%(b)s) is less than %(left)s (%(a)s); the wait_le_ columns are cumulative, so each must "
+            "be at least the one before.", left=left.header, a=a, right=right.header, b=b))
+
+    def _sum_error(self, row: int, answered, abandoned, offered) -> None:
+        columns = {c.key: c.header for c in self.measure_columns}
+        self.errors.add(row, columns["answered"], _l(
+            "%(answered)s + %(abandoned)s (%(total)s) is more than %(offered)s (%(b)s).",
+            answered=columns["answered"], abandoned=columns["abandoned"], total=answered + abandoned,
+            offered=columns["offered"], b=offered))
+
+    def _scale_error(self, row: int, total_i: int, count_i: int, total, count, low: int, high: int) -> None:
+        total_column, count_column = self.measure_columns[total_i], self.measure_columns[count_i]
+        self.errors.add(row, total_column.header, _l(
+            "%(total)s (%(value)s) must be between %(low)s and %(high)s: %(count)s (%(n)s) times %(min)s to "
+            "%(max)s, the lowest and highest score.", total=total_column.header, value=total, low=low * count,
+            high=high * count, count=count_column.header, n=count, min=low, max=high))
+
+    def _extras(self, cells: list, row_number: int) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        found: list[dict[str, Decimal]] = [{}, {}]
+        for group, columns in enumerate((self.header.reported, self.header.custom)):
+            for column in columns:
+                value, problem = _signed(cells[column.index])
+                if problem is not None:
+                    self.errors.add(row_number, column.header, problem)
+                    continue
+                if value is None:
+                    continue
+                first = self.first_value.setdefault(column.header, (row_number, value))
+                if first[1] != value:
+                    self.errors.add(row_number, column.header, _l(
+                        "%(column)s is %(value)s here but %(first_value)s in row %(first)s; give the month's value "
+                        "once, or the same on every row.", column=column.header, value=value,
+                        first_value=first[1], first=first[0]))
+                found[group][column.key] = value
+        return found[0], found[1]
+
+    @staticmethod
+    def _describe(key: tuple) -> str:
+        date, interval, channel, queue = key
+        parts = [date.isoformat() if date else "", interval.strftime("%H:%M") if interval else "",
+                 channel or "", queue or ""]
+        return " ".join(part for part in parts if part)
+
+    def _check_day_totals(self, day_rows: dict, key: tuple, is_total: bool, row_number: int) -> None:
+        total_row, interval_row = day_rows.get(key, (None, None))
+        if is_total:
+            total_row = total_row or row_number
+        else:
+            interval_row = interval_row or row_number
+        day_rows[key] = (total_row, interval_row)
+        if total_row is not None and interval_row is not None and row_number in (total_row, interval_row):
+            self.errors.add(row_number, self.header.dimensions["interval"].header, _l(
+                "Row %(total)s has no interval (a total for %(day)s) while row %(other)s gives an interval of the "
+                "same day, channel and queue; send intervals or day totals, not both.",
+                total=total_row, other=interval_row, day=self._describe((key[0], None, key[1], key[2]))))
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    row_number = 0
+    try:
+        for row_number, cells in enumerate(reader, start=1):
+            yield row_number, cells
+    except csv.Error as exc:
+        raise _reject(_l("Row %(row)s cannot be read as CSV (%(detail)s); check its quotes.",
+                         row=row_number + 1, detail=str(exc)), row=row_number + 1) from exc
+
+
+def _xlsx_rows(book: xlsx.Workbook) -> Iterator[tuple[int, list]]:
+    try:
+        yield from book.rows()
+    except xlsx.XlsxRejected as exc:
+        raise _reject(exc.message) from exc
+
+
+def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_measures: Collection[str] = (),
+                 custom_keys: Collection[str] = (), max_rows: int = 500_000, max_errors: int = 200) -> ParseResult:
+    """Parse and check an uploaded CSV or XLSX file of one month's data; rows come back only when all is well.
+
+    Every rule of SPEC §4 is checked and each failure reported with its row (as Excel numbers it, header = 1),
+    column (as the vendor wrote it) and a translatable message; the first max_errors are kept. Where the
+    rules leave room, this is what they mean here:
+
+    - An empty cell in a measure column that exists is an error ("value missing"): a measure the file does
+      not report is left out by leaving out its column. Empty interval, channel and queue cells mean none:
+      a day or month total, all channels, no queue.
+    - Counts are written in digits. "1,234" (a thousands separator, as Excel quotes it), surrounding spaces
+      and full-width digits are accepted; "1.5", "-3", "abc" and "1e3" are not. In XLSX a numeric cell is a
+      number whatever its display, so 12 and 12.0 are both the count 12, and numbers are read to Excel's 15
+      significant digits. Sums take plain decimals ("12.5", "1,234.5"); neither takes an exponent or a
+      decimal comma.
+    - Dates are YYYY-MM-DD; YYYY/M/D as Japanese Excel writes dates into CSV is accepted too. In XLSX a date
+      cell, a date-time cell (its date) or a serial number is a date.
+    - Intervals are H:MM or HH:MM (an optional :00 second part is accepted) on a 15-minute boundary. A file
+      must not mix a day's total with interval rows of the same day, channel and queue (that double counts).
+    - Channel and queue are plain text: a value with < or >, or with control or invisible formatting
+      characters, is refused (never interpreted, never silently cleaned); a value starting with = + - @ is
+      kept with a warning, since such a cell turns into a formula when an export is opened in Excel.
+      Channels are lower-cased after NFKC and at most 20 characters; queues keep their spelling, at most 100.
+    - Fully blank rows are skipped anywhere (they still count in the row numbers the vendor sees).
+    - reported_<metric> and custom_<key> cells may be empty; where several rows carry one, the values must
+      agree. They take negative numbers and a trailing %; a percent-formatted XLSX cell gives its shown value.
+    - A missing custom_<key> column of the contract is a warning, not an error: its metric has no value.
+    - Unknown columns are warnings (with a "did you mean" hint); two columns that mean the same are an error.
+
+    :raises UploadRejected: the file as a whole is refused (see sniff_format; encodings, bombs, too many rows).
+    :raises ValueError: required_measures names something that is not a measure.
+    """
+    unknown = [key for key in required_measures if key not in MEASURES_BY_KEY]
+    if unknown:
+        raise ValueError(f"not measures: {unknown}")
+    file_format = sniff_format(data, filename)
+    encoding = delimiter = None
+    serial_to_date = None
+    book = None
+    if file_format == "xlsx":
+        try:
+            book = xlsx.Workbook(data)
+        except xlsx.XlsxRejected as exc:
+            raise _reject(exc.message) from exc
+        rows: Iterator[tuple[int, list]] = _xlsx_rows(book)
+        serial_to_date = book.serial_value
+    else:
+        text, encoding = _decode(data)
+        if "\x00" in text:
+            raise _reject(_l("The file contains NUL characters; it is not a text CSV file."))
+        delimiter = _sniff_delimiter(text)
+        rows = _csv_rows(text, delimiter)
+    errors = _Issues(max_errors, raise_at_limit=True)
+    warnings = _Issues(max_errors, raise_at_limit=False)
+    validator = None
+    try:
+        first = next(rows, None)
+        if first is None:
+            raise _reject(_l("The file is empty."))
+        row_number, cells = first
+        if row_number != 1:
+            cells = []
+        if delimiter == "," and len(cells) == 1 and ";" in cells[0]:
+            raise _reject(_l("The columns are separated by semicolons; use commas or tabs."), row=1)
+        header = _Header(cells, required=set(required_measures), custom_keys=custom_keys, errors=errors,
+                         warnings=warnings)
+        if book is not None:
+            book.max_column = header.width
+        if header.width:
+            validator = _Validator(header, year=year, month=month, typed=book is not None, errors=errors,
+                                   warnings=warnings, serial_to_date=serial_to_date)
+            validator.run(rows, max_rows)
+            if validator.data_rows == 0:
+                errors.add(None, None, _l("The file has only a header row and no data rows."))
+    except _Cut:
+        errors.items.append(CellIssue(None, None, _l(
+            "Only the first %(max)s problems are listed; fix them and upload again to see any others.",
+            max=max_errors)))
+        counted = validator.data_rows if validator is not None else 0
+        for _row_number, cells in rows:  # still refuse an oversized file as such
+            if any(cells):
+                counted += 1
+                if counted > max_rows:
+                    raise _reject(_l("The file has more than %(max)s data rows; split it or upload day totals.",
+                                     max=f"{max_rows:,}")) from None
+    if validator is not None:
+        extra_row = validator.extra_cells_row or (book.dropped_row if book is not None else None)
+        if extra_row is not None:
+            warnings.add(extra_row, None, _l("Row %(row)s has values right of the last column header; they were "
+                                             "ignored.", row=extra_row))
+    if warnings.dropped:
+        warnings.items.append(CellIssue(None, None, _l("Only the first %(max)s warnings are listed.",
+                                                       max=max_errors)))
+    parsed = validator.rows if validator is not None and not errors.items else []
+    return ParseResult(parsed, errors.items, warnings.items, file_format, encoding, delimiter)

@@ -1,1 +1,0 @@
-"""Files kept in the database, byte for byte, with their SHA-256."""
