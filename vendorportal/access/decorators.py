@@ -9,6 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from vendorportal.access import policies
+from vendorportal.extensions import db
 
 
 def actor():
@@ -26,6 +27,13 @@ def ensure_allowed(allowed: bool) -> None:
     """Answer 403 unless the actor may make the change (to something it can see)."""
     if not allowed:
         abort(403)
+
+
+def load_visible(model, ident: int, rule: Callable[..., bool]):
+    """Load a row by id and answer 404 unless the actor may see it (absent and hidden look the same)."""
+    obj = db.get_or_404(model, ident)
+    ensure_visible(rule(actor(), obj))
+    return obj
 
 
 def checked(rule: Callable[..., bool] | None = None, *, hide: bool = False, public: bool = False):
@@ -51,4 +59,4 @@ def checked(rule: Callable[..., bool] | None = None, *, hide: bool = False, publ
     return decorate
 
 
-__all__ = ["actor", "checked", "ensure_allowed", "ensure_visible", "policies"]
+__all__ = ["actor", "checked", "ensure_allowed", "ensure_visible", "load_visible", "policies"]

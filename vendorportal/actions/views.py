@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.actions import services
 from vendorportal.actions.models import Action
 from vendorportal.checklists import services as checklists
@@ -46,8 +46,7 @@ def create():
 @login_required
 @checked()
 def detail(action_id: int):
-    action = db.get_or_404(Action, action_id)
-    ensure_visible(policies.can_view_action(actor(), action))
+    action = load_visible(Action, action_id, policies.can_view_action)
     if request.method == "GET":
         return render_template("actions/detail.html", **services.action_page(db.session, actor(), action,
                                                                              today=today()))

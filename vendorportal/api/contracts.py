@@ -2,7 +2,7 @@
 
 from flask import request, url_for
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.api.base import bp, invalid_body, json_body, token_required, validation_error
 from vendorportal.contracts import services
 from vendorportal.contracts.models import Contract
@@ -25,8 +25,7 @@ def list_contracts():
 @token_required
 @checked()
 def get_contract(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     return services.to_dict(contract, today())
 
 
@@ -50,8 +49,7 @@ def create_contract():
 @token_required
 @checked()
 def update_contract(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     ensure_allowed(policies.can_edit_contract(actor(), contract))
     body = json_body()
     if not isinstance(body, dict):

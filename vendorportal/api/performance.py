@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.api.base import bp, conflict_error, invalid_body, json_body, token_required, validation_error
 from vendorportal.api.errors import api_error
 from vendorportal.contracts.models import Contract
@@ -14,6 +14,7 @@ from vendorportal.core.formatting import today
 from vendorportal.extensions import db
 from vendorportal.notifications import services as notifications
 from vendorportal.scorecards import services as scorecards
+from vendorportal.submissions import edge
 from vendorportal.submissions import services as uploads
 from vendorportal.submissions import templates as upload_templates
 from vendorportal.submissions.models import Submission
@@ -21,8 +22,7 @@ from vendorportal.targets import services as targets
 
 
 def _contract(contract_id: int) -> Contract:
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     return contract
 
 
@@ -75,18 +75,28 @@ def create_submission(contract_id: int):
     if upload is None:
         return api_error(422, "invalid", _("Some fields are not valid."),
                          [{"field": "file", "message": _("Choose a file to upload.")}])
+    dry_run = (request.form.get("dry_run") or request.args.get("dry_run") or "").lower() in ("1", "true", "yes")
     try:
-        outcome = uploads.submit_file(db.session, actor(), contract, period=request.form.get("period", ""),
-                                      filename=upload.filename or "", data=upload.read(),
-                                      tz=current_app.config["TIMEZONE"])
+        done = edge.upload(actor(), contract, period=request.form.get("period", ""), filename=upload.filename or "",
+                           data=upload.read(), tz=current_app.config["TIMEZONE"],
+                           number_format=request.form.get("number_format") or None, dry_run=dry_run)
     except ValidationFailed as failure:
         return validation_error(failure)
     except Conflict as err:
         return conflict_error(err)
     db.session.commit()  # a refused file still leaves its attempt in the history
+    warnings = [uploads.issue_dict(w) for w in done.checked.warnings]
+    if dry_run:
+        return {"dry_run": True, "ok": done.checked.ok, "period": done.rules.period, "rows": done.checked.row_count,
+                "errors": [uploads.issue_dict(e) for e in done.checked.errors], "warnings": warnings,
+                "month": uploads.month_figures(done.checked, done.rules), "profile": None}
+    outcome = done.outcome
     if not outcome.ok:
-        return api_error(422, "invalid_file", _("The file has errors; nothing was stored."),
-                         [uploads.issue_dict(e) for e in outcome.errors])
+        response, status = api_error(422, "invalid_file", _("The file has errors; nothing was stored."),
+                                     [uploads.issue_dict(e) for e in outcome.errors])
+        body = response.get_json()
+        body["warnings"] = warnings
+        return body, status
     notifications.deliver(notifications.submitted_mails(db.session, outcome.submission, contract))
     body = uploads.submission_to_dict(outcome.submission)
     return body, 201, {"Location": url_for("api.get_submission", submission_id=outcome.submission.id)}

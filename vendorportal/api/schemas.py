@@ -18,10 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from vendorportal.actions.domain import ActionOwner, ActionStatus
 from vendorportal.checklists.domain import Response, Review
 from vendorportal.contracts.domain import ContractStatus
-from vendorportal.contracts.models import CHANNELS
 from vendorportal.core.ids import MAX_ID
 from vendorportal.core.money import CURRENCIES
-from vendorportal.metrics.domain import ServiceLevelFormula
+from vendorportal.metrics.domain import CHANNELS, ServiceLevelFormula
 from vendorportal.packs.domain import LANGUAGES, PackKind, PackStatus
 from vendorportal.scorecards.domain import EarnBack, Rag, Relief, Status, TargetKind
 from vendorportal.vendors.models import Tier
@@ -83,6 +82,12 @@ class ErrorDetail(Answer):
     column: str | None = Field(None, description="Only for a cell of an uploaded file.")
 
 
+class CellIssue(Answer):
+    row: int | None
+    column: str | None
+    message: str
+
+
 class ErrorBody(Answer):
     code: str = Field(description="bad_request, unauthorized, forbidden, not_found, conflict, not_ready, "
                                   "too_large, invalid or invalid_file.")
@@ -94,6 +99,8 @@ class Error(Answer):
     """The one error shape of the API."""
 
     error: ErrorBody
+    warnings: list[CellIssue] | None = Field(
+        None, description="On a refused upload: the warnings that may explain it (unknown columns, values left out).")
 
 
 # Vendors ----------------------------------------------------------------------------------------
@@ -257,12 +264,6 @@ class TargetCreate(Body):
     is_retired: bool = False
 
 
-class CellIssue(Answer):
-    row: int | None
-    column: str | None
-    message: str
-
-
 class Submission(Answer):
     id: int
     contract_id: int
@@ -287,6 +288,28 @@ class SubmissionUpload(BaseModel):
     file: bytes = Field(json_schema_extra={"format": "binary"},
                         description="CSV (UTF-8 or Shift_JIS) or XLSX, as the contract's template.")
     period: Period
+    number_format: Literal["1,234.5", "1.234,5"] | None = Field(
+        None, description="How the file writes numbers, when its values could be read both ways (8.052).")
+    dry_run: Literal["true", "false", "1", "0"] | None = Field(
+        None, description="true: read and check the file, answer the month it gives, store nothing.")
+
+
+class MonthFigures(Answer):
+    totals: dict[str, str] = Field(description="Each measure's month total (exact; fractions as n/d).")
+    metrics: dict[str, float]
+
+
+class DryRun(Answer):
+    """A checked file that was not stored: the month it gives, or its problems."""
+
+    dry_run: bool
+    ok: bool
+    period: Period
+    rows: int
+    errors: list[CellIssue]
+    warnings: list[CellIssue]
+    month: dict[str, MonthFigures] = Field(description="By channel; \"*\" is all channels.")
+    profile: str | None = Field(description="The import profile the file was read with (None: the template).")
 
 
 class AcceptBody(Body):
@@ -482,7 +505,8 @@ class PackList(Answer):
 
 MODELS: tuple[type[BaseModel], ...] = (
     Error, VendorList, Vendor, VendorCreate, ContractList, Contract, ContractCreate, ContractPatch, MetricList,
-    TargetList, Target, TargetCreate, SubmissionList, Submission, SubmissionUpload, AcceptBody, ReturnBody, Scorecard,
+    TargetList, Target, TargetCreate, SubmissionList, Submission, SubmissionUpload, DryRun, AcceptBody, ReturnBody,
+    Scorecard,
     AssessmentList, AssessmentDetail, Assessment, AnswerBody, ActionList, Action, ActionPatch, PackRequest,
     PackQueued, PackList, Pack,
 )
@@ -548,10 +572,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Add a target version, effective from a month (managers)", {201: Target}, (403, 404, *JSON_BODY),
         body=TargetCreate),
     ("api.create_submission", "POST"): Operation(
-        "Upload a month's data (vendor staff of the contract, managers)", {201: Submission},
+        "Upload a month's data (vendor staff of the contract, managers)", {201: Submission, 200: DryRun},
         (400, 403, 404, 409, 413, 422), multipart=SubmissionUpload, location=True,
+        query=(Param("dry_run", {"type": "string", "enum": ["true", "false", "1", "0"]},
+                     "true: check the file and store nothing (as the form field)."),),
         description="All or nothing: a file with errors answers 422 `invalid_file` with one detail per bad cell "
-                    "({row, column, message}) and stores nothing; 409 when the month is already accepted."),
+                    "({row, column, message}) and its warnings, and stores nothing; 409 when the month is already "
+                    "accepted. With dry_run the file is read and checked, the answer (200) gives the month's totals "
+                    "and metrics, warnings and errors, and nothing is stored, not even an attempt."),
     ("api.list_submissions", "GET"): Operation(
         "The contract's submissions", {200: SubmissionList}, (404,),
         query=(Param("period", PERIOD, "Only this month's versions."),)),

@@ -6,7 +6,7 @@ from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.actions import services as actions
 from vendorportal.actions.models import Action
 from vendorportal.api.base import bp, conflict_error, invalid_body, json_body, token_required, validation_error
@@ -25,8 +25,7 @@ from vendorportal.vendors.models import Vendor
 @token_required
 @checked()
 def list_assessments(vendor_id: int):
-    vendor = db.get_or_404(Vendor, vendor_id)
-    ensure_visible(policies.can_view_vendor(actor(), vendor))
+    vendor = load_visible(Vendor, vendor_id, policies.can_view_vendor)
     locale = str(get_locale() or "en")
     items = services.list_assessments(db.session, vendor.id)
     return {"items": [services.assessment_to_dict(a, locale) for a in items]}
@@ -36,8 +35,7 @@ def list_assessments(vendor_id: int):
 @token_required
 @checked()
 def get_assessment(assessment_id: int):
-    assessment = db.get_or_404(Assessment, assessment_id)
-    ensure_visible(policies.can_view_assessment(actor(), assessment))
+    assessment = load_visible(Assessment, assessment_id, policies.can_view_assessment)
     body = services.assessment_to_dict(assessment, str(get_locale() or "en"))
     body["findings"] = [{"id": f.id, "answer_id": f.answer_id, "severity": f.severity, "description": f.description,
                          "due_date": f.due_date.isoformat(), "action_id": f.action_id}
@@ -49,8 +47,7 @@ def get_assessment(assessment_id: int):
 @token_required
 @checked()
 def answer_item(assessment_id: int):
-    assessment = db.get_or_404(Assessment, assessment_id)
-    ensure_visible(policies.can_view_assessment(actor(), assessment))
+    assessment = load_visible(Assessment, assessment_id, policies.can_view_assessment)
     ensure_allowed(policies.can_answer_assessment(actor(), assessment))
     body = json_body()
     if not isinstance(body, dict):
@@ -85,8 +82,7 @@ def list_actions():
 @token_required
 @checked()
 def update_action(action_id: int):
-    action = db.get_or_404(Action, action_id)
-    ensure_visible(policies.can_view_action(actor(), action))
+    action = load_visible(Action, action_id, policies.can_view_action)
     ensure_allowed(policies.can_update_action(actor(), action))
     body = json_body()
     if not isinstance(body, dict):

@@ -2,7 +2,7 @@
 
 from flask import url_for
 
-from vendorportal.access.decorators import actor, checked, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, load_visible, policies
 from vendorportal.api.base import bp, invalid_body, json_body, token_required, validation_error
 from vendorportal.core.errors import ValidationFailed
 from vendorportal.extensions import db
@@ -22,8 +22,7 @@ def list_vendors():
 @token_required
 @checked()
 def get_vendor(vendor_id: int):
-    vendor = db.get_or_404(Vendor, vendor_id)
-    ensure_visible(policies.can_view_vendor(actor(), vendor))
+    vendor = load_visible(Vendor, vendor_id, policies.can_view_vendor)
     return services.to_dict(vendor)
 
 

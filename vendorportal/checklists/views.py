@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.actions.models import Action
 from vendorportal.checklists import services
 from vendorportal.checklists.default import CATEGORY_NAMES
@@ -89,8 +89,7 @@ def template(template_id: int):
 @login_required
 @checked()
 def vendor_assessments(vendor_id: int):
-    vendor = db.get_or_404(Vendor, vendor_id)
-    ensure_visible(policies.can_view_vendor(actor(), vendor))
+    vendor = load_visible(Vendor, vendor_id, policies.can_view_vendor)
     if request.method == "POST":
         ensure_allowed(policies.can_review_assessments(actor()))
         tpl = db.get_or_404(ChecklistTemplate, request.form.get("template_id", type=int) or 0)
@@ -106,8 +105,7 @@ def vendor_assessments(vendor_id: int):
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    assessment = db.get_or_404(Assessment, assessment_id)
-    ensure_visible(policies.can_view_assessment(actor(), assessment))
+    assessment = load_visible(Assessment, assessment_id, policies.can_view_assessment)
     return assessment
 
 
@@ -184,8 +182,7 @@ def decide(assessment_id: int):
 @login_required
 @checked()
 def evidence(evidence_id: int):
-    found = db.get_or_404(Evidence, evidence_id)
-    ensure_visible(policies.can_view_evidence(actor(), found))
+    found = load_visible(Evidence, evidence_id, policies.can_view_evidence)
     audit.record(db.session, "download", "evidence_files", found.id, vendor_id=found.vendor_id)
     db.session.commit()
     return file_response(found.file)

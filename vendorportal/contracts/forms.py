@@ -15,10 +15,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from vendorportal.contracts.models import CHANNELS, ServiceLevelFormula
+from vendorportal.contracts.models import ServiceLevelFormula
 from vendorportal.core.forms import choices
 from vendorportal.core.labels import enum_label
 from vendorportal.core.money import CURRENCIES
+from vendorportal.metrics.domain import CHANNELS
 
 
 class MultiCheckboxField(SelectMultipleField):

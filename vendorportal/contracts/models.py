@@ -14,8 +14,6 @@ from vendorportal.files.models import StoredFile
 from vendorportal.metrics.domain import ServiceLevelFormula
 from vendorportal.vendors.models import Vendor
 
-CHANNELS = ("phone", "email", "chat", "sms", "social")
-
 
 class Contract(Audited, Base):
     __tablename__ = "contracts"

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from vendorportal.access import policies
 from vendorportal.contracts import domain
-from vendorportal.contracts.models import CHANNELS, Contract, ContractDocument, ServiceLevelFormula
+from vendorportal.contracts.models import Contract, ContractDocument, ServiceLevelFormula
 from vendorportal.core.errors import FieldError, NotFound, ValidationFailed
 from vendorportal.core.ids import MAX_ID
 from vendorportal.core.money import CURRENCIES
 from vendorportal.core.validation import Cleaner
 from vendorportal.files import storage
+from vendorportal.metrics.domain import CHANNELS
 from vendorportal.vendors.models import Vendor
 
 DOCUMENT_TYPES = {

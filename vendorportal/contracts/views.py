@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.contracts import domain, services
 from vendorportal.contracts.forms import ContractForm, DocumentForm
 from vendorportal.contracts.models import Contract, ContractDocument
@@ -41,8 +41,7 @@ def index():
 @login_required
 @checked()
 def detail(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     can_edit = policies.can_edit_contract(actor(), contract)
     return render_template(
         "contracts/detail.html", contract=contract, today=today(), status=services.status_of(contract, today()),
@@ -71,8 +70,7 @@ def create():
 @login_required
 @checked()
 def edit(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     ensure_allowed(policies.can_edit_contract(actor(), contract))
     form = ContractForm(obj=contract, vendor_choices=vendor_services.vendor_choices(db.session),
                         data={"channels": contract.channel_list, "vendor_id": contract.vendor_id})
@@ -90,8 +88,7 @@ def edit(contract_id: int):
 @login_required
 @checked()
 def upload_document(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     ensure_allowed(policies.can_upload_document(actor(), contract))
     form = DocumentForm()
     if form.validate_on_submit():
@@ -115,8 +112,7 @@ def upload_document(contract_id: int):
 @login_required
 @checked()
 def download_document(document_id: int):
-    doc = db.get_or_404(ContractDocument, document_id)
-    ensure_visible(policies.can_view_document(actor(), doc))
+    doc = load_visible(ContractDocument, document_id, policies.can_view_document)
     audit.record(db.session, "download", "contract_documents", doc.id, vendor_id=doc.contract.vendor_id,
                  contract_id=doc.contract_id)
     db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import math
 import operator
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -74,12 +75,14 @@ def _measure(key: str, kind: MeasureKind, name_en: str, aliases_ja: tuple[str, .
 
 
 MEASURES: tuple[Measure, ...] = (
-    _measure("offered", _C, "Offered", ("着信数", "入電数", "入呼数")),
-    _measure("answered", _C, "Answered", ("応答数", "応答件数", "応答呼数")),
+    _measure("offered", _C, "Offered", ("着信数", "入電数", "入呼数", "受電数", "着信件数", "入電件数", "受電件数",
+                                        "着信呼数", "総着信数", "呼数")),
+    _measure("answered", _C, "Answered", ("応答数", "応答件数", "応答呼数", "応答呼", "応対件数", "対応件数",
+                                          "応答済数")),
     _measure("answered_within_sl", _C, "Answered within service level",
-             ("時間内応答数", "SL内応答数", "サービスレベル内応答数")),
-    _measure("abandoned", _C, "Abandoned", ("放棄数", "放棄呼数", "放棄件数")),
-    _measure("abandoned_short", _C, "Short abandons", ("短時間放棄数", "短時間放棄呼数")),
+             ("時間内応答数", "SL内応答数", "サービスレベル内応答数", "SL内応答呼数", "時間内応答呼数")),
+    _measure("abandoned", _C, "Abandoned", ("放棄数", "放棄呼数", "放棄件数", "放棄呼", "途中放棄数")),
+    _measure("abandoned_short", _C, "Short abandons", ("短時間放棄数", "短時間放棄呼数", "短時間放棄呼")),
     _measure("abandoned_within_sl", _C, "Abandoned within service level",
              ("時間内放棄数", "SL内放棄数"), is_optional=True),
     _measure("agents_staffed", _C, "Agents staffed", ("配置人数", "稼働人数", "オペレーター数"),
@@ -112,10 +115,10 @@ MEASURES_BY_KEY: Mapping[str, Measure] = MappingProxyType({m.key: m for m in MEA
 
 # Row columns that are not measures: they identify the row rather than count anything.
 DIMENSION_ALIASES_JA: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "date": ("日付", "年月日"),
-    "interval": ("時間帯", "開始時刻"),
-    "channel": ("チャネル", "チャンネル"),
-    "queue": ("キュー", "待ち行列"),
+    "date": ("日付", "年月日", "対象日", "集計日", "日"),
+    "interval": ("時間帯", "開始時刻", "時刻", "インターバル", "集計時間帯"),
+    "channel": ("チャネル", "チャンネル", "媒体", "チャネル種別"),
+    "queue": ("キュー", "待ち行列", "スキル", "スキルグループ", "グループ"),
 })
 
 _SL_MEASURES: Mapping[ServiceLevelFormula, tuple[str, ...]] = MappingProxyType({
@@ -176,9 +179,72 @@ def _header_index() -> Mapping[str, str]:
 _HEADERS = _header_index()
 
 
+# A unit written after a header, as in 受電数（件） or Handle time (s). Units that change nothing are dropped;
+# any other (分, min, ms) leaves the header unknown rather than read minutes as seconds.
+_UNIT = re.compile(r"\s*[(\[【]\s*([^)\]】]{1,12}?)\s*[)\]】]\s*$")
+NEUTRAL_UNITS = frozenset({"件", "回", "人", "数", "呼", "count", "calls", "s", "sec", "secs", "seconds", "秒"})
+
+
+def header_unit(header: str) -> str | None:
+    """Return the unit written at the end of a header (after NFKC), or None."""
+    match = _UNIT.search(_normalise_header(header))
+    return match.group(1) if match else None
+
+
 def resolve_header(header: str) -> str | None:
     """Return the measure or dimension key a column header names, or None if it names none."""
-    return _HEADERS.get(_normalise_header(header))
+    normalised = _normalise_header(header)
+    key = _HEADERS.get(normalised)
+    if key is None:
+        match = _UNIT.search(normalised)
+        if match is not None and match.group(1) in NEUTRAL_UNITS:
+            key = _HEADERS.get(normalised[:match.start()])
+    return key
+
+
+def header_names() -> Mapping[str, str]:
+    """Return every accepted header (English keys and Japanese names, normalised) with the key it names."""
+    return _HEADERS
+
+
+# The names people give a channel in their files, by the portal's channel key (compared after NFKC, case-folded,
+# with spaces, hyphens and underscores dropped). A value that is none of these is an error naming the allowed ones.
+CHANNEL_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "phone": ("phone", "電話", "音声", "音声通話", "通話", "電話応対", "コール", "入電", "受電", "tel", "telephone",
+              "voice", "call", "calls", "inbound", "inbound voice", "inbound call", "inbound calls", "ib", "ivr",
+              "telephony", "phone call", "phone calls"),
+    "email": ("email", "e-mail", "mail", "メール", "eメール", "電子メール", "e-mail support", "email support",
+              "emails", "mails"),
+    "chat": ("chat", "チャット", "web chat", "webchat", "live chat", "livechat", "ウェブチャット", "有人チャット",
+             "messaging", "chats"),
+    "sms": ("sms", "ショートメッセージ", "text", "text message", "テキストメッセージ"),
+    "social": ("social", "sns", "social media", "ソーシャル", "ソーシャルメディア"),
+})
+
+
+CHANNELS: tuple[str, ...] = tuple(CHANNEL_ALIASES)
+
+
+def _channel_index() -> Mapping[str, str]:
+    index: dict[str, str] = {}
+    for key, aliases in CHANNEL_ALIASES.items():
+        for alias in (key, *aliases):
+            if index.setdefault(_channel_key(alias), key) != key:
+                raise AssertionError(f"channel alias {alias!r} names two channels")
+    return MappingProxyType(index)
+
+
+def _channel_key(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "-_・･")
+
+
+def resolve_channel(text: str) -> str | None:
+    """Return the channel key a value names (電話, Voice, TEL, E-mail, チャット …), or None if it names none."""
+    return _CHANNELS.get(_channel_key(text))
+
+
+_CHANNELS = _channel_index()
 
 
 def service_level_measures(sl_formula: ServiceLevelFormula | str) -> tuple[str, ...]:
@@ -442,3 +508,46 @@ def compute_metrics(totals: Totals, *,
     exact = _exact_totals(totals)
     formula = ServiceLevelFormula(sl_formula)
     return {metric.key: _compute(metric.key, exact, formula) for metric in METRICS}
+
+
+# Plausibility: a month that computes but looks wrong (a unit mix-up, a shifted column) is shown as a warning.
+AHT_PLAUSIBLE_S = (10, 7200)  # under 10 seconds or over 2 hours a contact is almost surely a unit mistake
+ASA_OVER_AHT = 10  # waiting ten times longer than the contact itself
+JUMP_SPREADS = 3  # a metric this many times its recent spread away from its recent median
+JUMP_HISTORY = 6  # months looked back
+JUMP_MIN_HISTORY = 3
+
+
+@dataclass(frozen=True)
+class Implausible:
+    """One figure that looks wrong: which metric, which rule, and the numbers that show it."""
+
+    metric: str
+    rule: str  # "aht_range", "asa_over_aht", "jump"
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+def implausible(month: Mapping[str, float | None],
+                history: Sequence[Mapping[str, float | None]] = ()) -> list[Implausible]:
+    """Check a month's metrics for figures that look wrong; history holds earlier months, newest last."""
+    found: list[Implausible] = []
+    aht, asa = month.get("aht"), month.get("asa")
+    low, high = AHT_PLAUSIBLE_S
+    if aht is not None and math.isfinite(aht) and not low <= aht <= high:
+        found.append(Implausible("aht", "aht_range", aht, low, high))
+    if asa is not None and aht and math.isfinite(asa) and asa > aht * ASA_OVER_AHT:
+        found.append(Implausible("asa", "asa_over_aht", asa, None, aht * ASA_OVER_AHT))
+    recent = list(history)[-JUMP_HISTORY:]
+    for key, value in month.items():
+        if value is None or not math.isfinite(value):
+            continue
+        before = [m[key] for m in recent if m.get(key) is not None and math.isfinite(m[key])]
+        if len(before) < JUMP_MIN_HISTORY:
+            continue
+        spread = max(before) - min(before)
+        middle = sorted(before)[len(before) // 2]
+        if spread > 0 and abs(value - middle) > JUMP_SPREADS * spread:
+            found.append(Implausible(key, "jump", value, min(before), max(before)))
+    return found

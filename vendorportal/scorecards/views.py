@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.contracts.models import Contract
 from vendorportal.core.errors import Conflict, ValidationFailed
 from vendorportal.core.formatting import today
@@ -34,8 +34,7 @@ def _month() -> Month:
 @login_required
 @checked()
 def detail(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     month = _month()
     card = services.build_scorecard(db.session, contract, month)
     check = staffing.staffing_shortfalls(db.session, contract, str(month))
@@ -55,8 +54,7 @@ def detail(contract_id: int):
 @login_required
 @checked()
 def raise_dispute(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     ensure_allowed(policies.can_raise_dispute(actor(), contract))
     form = DisputeForm()
     period = form.period.data or ""
@@ -81,8 +79,7 @@ def raise_dispute(contract_id: int):
 @checked()
 def decide_dispute(dispute_id: int):
     dispute = db.get_or_404(Dispute, dispute_id)
-    contract = db.get_or_404(Contract, dispute.contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, dispute.contract_id, policies.can_view_contract)
     ensure_allowed(policies.can_decide_disputes(actor()))
     form = DecisionForm()
     if form.validate_on_submit():

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import repeat
 
 from vendorportal.metrics.domain import MEASURES_BY_KEY, WAIT_BUCKETS, MeasureKind, resolve_header, sum_columns
+from vendorportal.submissions import numbers as number_formats
 from vendorportal.submissions import parsing, xlsx
 
 DIMENSIONS = ("date", "interval", "channel", "queue")
@@ -164,8 +165,35 @@ def _typed_sums(column: Sequence) -> list | None:
     return list(column) if min(column) >= 0 and max(column) <= parsing.MAX_SUM else None
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What the contract and the day add to a file's own rules: its channels, today, a given number format."""
+
+    channels: Collection[str] | None = None
+    today: dt.date | None = None
+    number_format: str | None = None
+
+
+def _needs_care(columns: dict, measure_keys: list[str], typed: bool, rules: Rules) -> bool:
+    """Say whether a clean-looking file still needs the careful reader: a channel to map or the contract does
+    not have, a day after today, or numbers whose reading depends on the file's convention."""
+    channel = columns.get("channel")
+    if channel is not None and rules.channels is not None and not set(channel) <= {*rules.channels, ""}:
+        return True
+    if rules.today is not None and max(columns["date"]) > rules.today.isoformat():
+        return True
+    if typed:
+        return False
+    if rules.number_format == number_formats.COMMA:
+        return True
+    written = [(v, 0, key, False) for key in measure_keys if MEASURES_BY_KEY[key].kind is MeasureKind.SUM
+               for v in set(columns[key]) if "." in v]
+    decision = number_formats.decide(written, rules.number_format)
+    return decision.convention == number_formats.COMMA or bool(decision.ambiguous)
+
+
 def _finish(keys: list[str], body: list, *, year: int, month: int, typed: bool, encoding: str | None,
-            delimiter: str | None) -> FastResult | None:
+            delimiter: str | None, rules: Rules) -> FastResult | None:
     width = len(keys)
     if any(len(row) != width for row in body):
         return None  # blank lines, ragged rows: the row-by-row parser numbers and explains them
@@ -194,6 +222,8 @@ def _finish(keys: list[str], body: list, *, year: int, month: int, typed: bool, 
             if not _texts_ok(set(columns[key]), limit, lower):
                 return None
     measure_keys = [k for k in keys if k not in DIMENSIONS]
+    if _needs_care(columns, measure_keys, typed, rules):
+        return None
     measures: dict[str, list] = {}
     for key in measure_keys:
         is_count = MEASURES_BY_KEY[key].kind is MeasureKind.COUNT
@@ -223,7 +253,7 @@ def _finish(keys: list[str], body: list, *, year: int, month: int, typed: bool, 
 
 
 def try_fast(data: bytes, filename: str, *, year: int, month: int, required_measures: Collection[str] = (),
-             custom_keys: Collection[str] = (), max_rows: int = 500_000) -> FastResult | None:
+             custom_keys: Collection[str] = (), max_rows: int = 500_000, rules: Rules = Rules()) -> FastResult | None:
     """Validate and total a clean CSV or XLSX file column by column; None means "let parse_upload decide"."""
     if custom_keys:
         return None
@@ -231,7 +261,7 @@ def try_fast(data: bytes, filename: str, *, year: int, month: int, required_meas
         file_format = parsing.sniff_format(data, filename)
         if file_format == "xlsx":
             return _fast_xlsx(data, year=year, month=month, required_measures=required_measures,
-                              max_rows=max_rows)
+                              max_rows=max_rows, rules=rules)
         text, encoding = parsing._decode(data)
     except (parsing.UploadRejected, xlsx.XlsxRejected):
         return None
@@ -247,7 +277,8 @@ def try_fast(data: bytes, filename: str, *, year: int, month: int, required_meas
     keys = _header(rows[0], required_measures)
     if keys is None:
         return None
-    return _finish(keys, rows[1:], year=year, month=month, typed=False, encoding=encoding, delimiter=delimiter)
+    return _finish(keys, rows[1:], year=year, month=month, typed=False, encoding=encoding, delimiter=delimiter,
+                   rules=rules)
 
 
 def _sheet_is_plain(book: xlsx.Workbook) -> bool:
@@ -283,7 +314,7 @@ def _from_calamine(value):
 
 
 def _fast_xlsx(data: bytes, *, year: int, month: int, required_measures: Collection[str],
-               max_rows: int) -> FastResult | None:
+               max_rows: int, rules: Rules) -> FastResult | None:
     book = xlsx.Workbook(data)
     if not _sheet_is_plain(book):
         return None
@@ -302,4 +333,4 @@ def _fast_xlsx(data: bytes, *, year: int, month: int, required_measures: Collect
         if any(v != "" for v in row[width:]):
             return None  # values right of the header: the careful reader warns about them
         body.append([_from_calamine(v) for v in row[:width]])
-    return _finish(keys, body, year=year, month=month, typed=True, encoding=None, delimiter=None)
+    return _finish(keys, body, year=year, month=month, typed=True, encoding=None, delimiter=None, rules=rules)

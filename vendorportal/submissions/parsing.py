@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import re
 import unicodedata
@@ -16,16 +17,22 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from jpdatetime import jpdatetime
 
 from vendorportal.metrics.domain import (
+    CHANNELS,
     DIMENSION_ALIASES_JA,
     MEASURES,
     MEASURES_BY_KEY,
     METRICS_BY_KEY,
     WAIT_BUCKETS,
     MeasureKind,
+    header_names,
+    header_unit,
+    resolve_channel,
     resolve_header,
 )
+from vendorportal.submissions import numbers as number_formats
 from vendorportal.submissions import xlsx
 
 MAX_COUNT = 10**12  # beyond any contact centre's month; keeps values inside a BIGINT
@@ -42,9 +49,19 @@ _SIGNED = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _EXPONENT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+")
 _DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[ T]0?0:00(?::00)?)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?(?:\s*\(.\))?")  # 2026年10月1日, 2026年10月1日(木)
+_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日?(?:\s*\(.\))?")  # 10月1日: the year is the upload's
+_ERA_NAMES = ("明治", "大正", "昭和", "平成", "令和")
+_ERA_LETTER = re.compile(r"[MTSHR]\d{1,2}[./-]\d{1,2}[./-]\d{1,2}", re.IGNORECASE)  # R8.10.1
+_RANGE = re.compile(r"\s*[-~～〜–—]\s*")  # 9:00-9:30, 9:00～9:30: the interval is named by its start
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")  # 9:00 AM
+_DURATION = re.compile(r"(\d+):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?")  # h:mm:ss or mm:ss, hours past 24
+_WHOLE_FLOAT = re.compile(r"(\d+)\.0+")  # 66.0, as pandas writes whole numbers
+_DASHES = frozenset({"-", "－", "‐", "—", "―", "ー"})  # "nothing" written as a dash in a count
 _UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
                           r"\ufff9-\ufffb]")
 _FORMULA_START = ("=", "+", "-", "@")
+_UNIT_SUFFIX = re.compile(r"\s*[(\[【（]\s*[^)\]】）]{1,12}?\s*[)\]】）]\s*$")
 _CP932_STRAY = re.compile("[\u0080\uf8f0-\uf8f3]")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -246,10 +263,12 @@ def _typed_problem(raw: Any):
     return None
 
 
-def _number_text(raw: str) -> str:
+def _number_text(raw: str, convention: str | None = None) -> str:
     text = raw.strip()
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).strip()  # full-width digits, as Japanese IMEs type them
+    if convention == number_formats.COMMA:
+        return number_formats.normalise(text, convention)
     if "," in text and _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     return text
@@ -265,12 +284,17 @@ def _text_problem(text: str, shown: str, whole: bool):
     return _l("%(value)s is not a number.", value=shown)
 
 
-def _count(raw: Any) -> tuple[int | None, Any]:
+def _count(raw: Any, convention: str | None = None) -> tuple[int | None, Any]:
     problem = _typed_problem(raw)
     if problem is not None:
         return None, problem
     if isinstance(raw, str):
-        text = _number_text(raw)
+        text = _number_text(raw, convention)
+        if text in _DASHES:
+            return 0, None  # a report's "-" is none; a blank cell still means the value is missing
+        whole = _WHOLE_FLOAT.fullmatch(text)
+        if whole is not None:
+            text = whole.group(1)
         if not (text.isdigit() and text.isascii()):
             return None, _text_problem(text, _display(raw), whole=True)
         if len(text) > 13:
@@ -291,12 +315,12 @@ def _count(raw: Any) -> tuple[int | None, Any]:
     return value, None
 
 
-def _sum(raw: Any) -> tuple[Decimal | None, Any]:
+def _sum(raw: Any, convention: str | None = None) -> tuple[Decimal | None, Any]:
     problem = _typed_problem(raw)
     if problem is not None:
         return None, problem
     if isinstance(raw, str):
-        text = _number_text(raw)
+        text = _number_text(raw, convention)
         if not _DECIMAL.fullmatch(text):
             return None, _text_problem(text, _display(raw), whole=False)
         value = Decimal(text)
@@ -311,6 +335,26 @@ def _sum(raw: Any) -> tuple[Decimal | None, Any]:
     if value > MAX_SUM:
         return None, _l("%(value)s is too large.", value=_display(raw))
     return value, None
+
+
+def _seconds(raw: Any, convention: str | None = None) -> tuple[Decimal | None, Any]:
+    """Convert a duration cell: seconds as a number, h:mm:ss or mm:ss text, or an Excel time or duration cell."""
+    if isinstance(raw, dt.time):
+        return Decimal(raw.hour * 3600 + raw.minute * 60 + raw.second), None
+    if isinstance(raw, dt.timedelta):
+        return Decimal(int(raw.total_seconds())), None
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text).strip()
+        match = _DURATION.fullmatch(text)
+        if match is not None:
+            first, second, third = int(match.group(1)), int(match.group(2)), match.group(3)
+            total = first * 3600 + second * 60 + int(third) if third is not None else first * 60 + second
+            return Decimal(total), None
+        if text in _DASHES:
+            return Decimal(0), None
+    return _sum(raw, convention)
 
 
 def _signed(raw: Any) -> tuple[Decimal | None, Any]:
@@ -360,6 +404,27 @@ def _fast_sums_text(values: tuple) -> list[Decimal] | None:
         if max(numbers) <= MAX_SUM:
             return numbers
     return None
+
+
+def _era_date(text: str) -> tuple[int, int, int] | None:
+    """Read a date in a Japanese era (令和8年10月1日, 令和元年5月1日, R8.10.1) with jpdatetime's era table."""
+    if _ERA_LETTER.fullmatch(text):
+        text, form = re.sub(r"[/-]", ".", text.upper()), "%e.%m.%d"
+    else:
+        text, form = text.rstrip("日") + "日", "%G年%m月%d日"
+    try:
+        read = jpdatetime.strptime(text, form)
+    except (ValueError, TypeError):
+        return None
+    return read.year, read.month, read.day
+
+
+def _no_fast_path(values: tuple) -> None:
+    return None
+
+
+def _channel_list(keys: Collection[str]) -> str:
+    return ", ".join(keys)
 
 
 _INT_ONLY = {int}
@@ -475,11 +540,20 @@ class _Header:
         if warnings.full:
             warnings.dropped = True  # a suggestion nobody sees is not worth computing
             return
-        names = [*MEASURES_BY_KEY, *DIMENSION_ALIASES_JA, *(f"custom_{key}" for key in custom_by_name.values())]
-        match = difflib.get_close_matches(normalised, names, n=1, cutoff=0.75)
+        unit = header_unit(text)
+        bare_key = resolve_header(_UNIT_SUFFIX.sub("", text)) if unit is not None else None
+        if bare_key is not None:
+            warnings.add(1, text, _l("%(column)s is given in %(unit)s, which the portal does not convert; the column "
+                                     "was ignored. Give %(key)s in %(expected)s.", column=text, unit=unit, key=bare_key,
+                                     expected=_l("seconds") if bare_key.endswith("_s") else _l("whole numbers")))
+            return
+        names = {name: name if name == key else f"{name} ({key})" for name, key in header_names().items()}
+        names.update({f"custom_{key}": f"custom_{key}" for key in custom_by_name.values()})
+        bare = _UNIT_SUFFIX.sub("", normalised)
+        match = difflib.get_close_matches(bare, list(names), n=1, cutoff=0.75 if bare.isascii() else 0.6)
         if match:
             warnings.add(1, text, _l("Unknown column %(column)s was ignored. Did you mean %(suggestion)s?",
-                                     column=text, suggestion=match[0]))
+                                     column=text, suggestion=names[match[0]]))
         else:
             warnings.add(1, text, _l("Unknown column %(column)s was ignored.", column=text))
 
@@ -524,9 +598,14 @@ class _Validator:
     """Check every data row against the header's columns; build ParsedRows while no error has been found."""
 
     def __init__(self, header: _Header, *, year: int, month: int, typed: bool, errors: _Issues,
-                 warnings: _Issues, serial_to_date: Callable[[Any], Any] | None = None) -> None:
+                 warnings: _Issues, serial_to_date: Callable[[Any], Any] | None = None,
+                 channels: Collection[str] | None = None, today: dt.date | None = None,
+                 convention: str | None = None) -> None:
         self.header = header
         self.year, self.month = year, month
+        self.channels = tuple(channels) if channels is not None else None
+        self.today = today
+        self.convention = convention
         self.period = f"{year:04d}-{month:02d}"
         self.typed = typed
         self.errors = errors
@@ -565,12 +644,12 @@ class _Validator:
             text = raw.strip()
             if not text.isascii():
                 text = unicodedata.normalize("NFKC", text)
-            match = _DATE.fullmatch(text)
-            if match is None:
+            parts = self._date_parts(text)
+            if parts is None:
                 return None, _l("%(value)s is not a date; write it as YYYY-MM-DD, e.g. %(example)s.",
                                 value=_display(raw), example=f"{self.period}-01")
             try:
-                value = dt.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+                value = dt.date(*parts)
             except ValueError:
                 return None, _l("%(value)s is not a date of the calendar.", value=_display(raw))
         elif isinstance(raw, dt.datetime):
@@ -589,7 +668,25 @@ class _Validator:
         if value.year != self.year or value.month != self.month:
             return None, _l("The date %(value)s is not in %(period)s, the month of this upload.",
                             value=value.isoformat(), period=self.period)
+        if self.today is not None and value > self.today:
+            return None, _l("The date %(value)s is after today (%(today)s); a month's data holds only days that "
+                            "have passed.", value=value.isoformat(), today=self.today.isoformat())
         return value, None
+
+    def _date_parts(self, text: str) -> tuple[int, int, int] | None:
+        """Read a date as people write it: 2026-10-01, 2026/10/1, 2026年10月1日, 令和8年10月1日, R8.10.1, 10月1日."""
+        match = _DATE.fullmatch(text)
+        if match is not None:
+            return int(match.group(1)), int(match.group(3)), int(match.group(4))
+        match = _JA_DATE.fullmatch(text)
+        if match is not None:
+            return int(match.group(1)), int(match.group(2)), int(match.group(3))
+        match = _MONTH_DAY.fullmatch(text)
+        if match is not None:
+            return self.year, int(match.group(1)), int(match.group(2))
+        if text.startswith(_ERA_NAMES) or _ERA_LETTER.fullmatch(text):
+            return _era_date(text)
+        return None
 
     def _interval(self, raw: Any) -> tuple[dt.time | None, Any]:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -599,7 +696,12 @@ class _Validator:
             text = raw.strip()
             if not text.isascii():
                 text = unicodedata.normalize("NFKC", text)
+            text = _RANGE.split(text, maxsplit=1)[0] if _RANGE.search(text) else text
             match = _TIME.fullmatch(text)
+            clock = _CLOCK.fullmatch(text) if match is None else None
+            if clock is not None:
+                hour = int(clock.group(1)) % 12 + (12 if clock.group(4) in "Pp" else 0)
+                match, text = _TIME.fullmatch(f"{hour}:{clock.group(2)}:{clock.group(3) or '00'}"), None
             if match is not None:
                 hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
                 if hour < 24 and minute < 60 and second < 60:
@@ -645,6 +747,21 @@ class _Validator:
                             max=max_length)
         return text, None
 
+    def _channel(self, raw: Any) -> tuple[str | None, Any]:
+        """Return the channel key a cell names (電話, Voice, E-mail …), checked against the contract's channels."""
+        text, problem = self._text(raw, max_length=MAX_CHANNEL_LENGTH, lower=True)
+        if problem is not None or text is None:
+            return text, problem
+        allowed = self.channels if self.channels is not None else CHANNELS
+        key = resolve_channel(text)
+        if key is None:
+            return None, _l("%(value)s is not a channel; use one of %(allowed)s.", value=_display(raw),
+                            allowed=_channel_list(allowed))
+        if key not in allowed:
+            return None, _l("%(value)s is the channel %(channel)s, which this contract does not have; its channels "
+                            "are %(allowed)s.", value=_display(raw), channel=key, allowed=_channel_list(allowed))
+        return key, None
+
     def _warn_formula_text(self, row: int, column: str, text: str | None) -> None:
         if text and text.startswith(_FORMULA_START) and text not in self._formula_warned:
             self._formula_warned.add(text)
@@ -677,6 +794,12 @@ class _Validator:
         get_sums = _getter([c.index for c in self.sums])
         fast_counts = _fast_counts_typed if self.typed else _fast_counts_text
         fast_sums = _fast_sums_typed if self.typed else _fast_sums_text
+        if self.convention == number_formats.COMMA and not self.typed:
+            fast_sums = _no_fast_path  # 8.052 is 8052 in this file: every sum goes through the conversion
+        convention = self.convention
+        count = (lambda raw: _count(raw, convention)) if convention else _count
+        add = [functools.partial(_seconds if c.key.endswith("_s") else _sum, convention=convention)
+               for c in self.sums]
         measure_keys = self.measure_keys
         at_most = self.at_most
         bucket_pairs = self.bucket_pairs
@@ -722,8 +845,7 @@ class _Validator:
                 raw = cells[channel_index]
                 result = None if raw.__class__ is bool else channel_cache.get(raw)
                 if result is None:
-                    result = channel_cache[raw] = self._text(raw, max_length=MAX_CHANNEL_LENGTH, lower=True)
-                    self._warn_formula_text(row_number, channel_column.header, result[0])
+                    result = channel_cache[raw] = self._channel(raw)
                 channel, problem = result
                 if problem is not None:
                     add_error(row_number, channel_column.header, problem)
@@ -741,11 +863,11 @@ class _Validator:
             values = get_counts(cells)
             counts = fast_counts(values) if values else []
             if counts is None:
-                counts = self._slow(values, self.counts, _count, row_number)
+                counts = self._slow(values, self.counts, count, row_number)
             values = get_sums(cells)
             sums = fast_sums(values) if values else []
             if sums is None:
-                sums = self._slow(values, self.sums, _sum, row_number)
+                sums = self._slow(values, self.sums, add, row_number)
             numbers = counts + sums
 
             for small, large in at_most:
@@ -798,8 +920,9 @@ class _Validator:
 
     def _slow(self, values: tuple, columns: list[_Column], convert, row_number: int) -> list:
         numbers = []
-        for raw, column in zip(values, columns, strict=True):
-            value, problem = convert(raw)
+        converters = convert if isinstance(convert, list) else [convert] * len(columns)
+        for raw, column, conversion in zip(values, columns, converters, strict=True):
+            value, problem = conversion(raw)
             if problem is not None:
                 self.errors.add(row_number, column.header, problem)
             numbers.append(value)
@@ -888,8 +1011,40 @@ def _xlsx_rows(book: xlsx.Workbook) -> Iterator[tuple[int, list]]:
         raise _reject(exc.message) from exc
 
 
+def _number_convention(rows: Iterator[tuple[int, list]], header: _Header, given: str | None,
+                       errors: _Issues) -> tuple[Iterator[tuple[int, list]], str | None]:
+    """Read the rows once to decide how the file writes numbers; report values the decision leaves open."""
+    columns = [(c.index, c.header, MEASURES_BY_KEY[c.key].kind is MeasureKind.COUNT) for c in header.measures]
+    if not columns:
+        return rows, given
+    kept = list(rows)
+
+    def cells():
+        for row_number, row in kept:
+            for index, name, whole in columns:
+                value = row[index] if index < len(row) else None
+                if isinstance(value, str) and ("." in value or "," in value or not value.isascii()):
+                    yield value, row_number, name, whole
+
+    decision = number_formats.decide(cells(), given)
+    if decision.conflict is not None:
+        (point, row_a, column_a), (comma, row_b, column_b) = decision.conflict
+        errors.add(row_b, column_b, _l(
+            "%(comma)s is written as 1.234,5 but row %(row)s (%(column)s) writes %(point)s as 1,234.5; use one way "
+            "of writing numbers in the whole file.", comma=comma, point=point, row=row_a, column=column_a))
+    for value, row_number, column in decision.ambiguous:
+        as_point, as_comma = number_formats.readings(value)
+        errors.add(row_number, column, _l(
+            "%(value)s can be read as %(point)s or as %(comma)s, and nothing else in the file shows whether it "
+            "writes numbers as 1,234.5 or 1.234,5. Choose the number format when you upload the file.",
+            value=value, point=as_point, comma=as_comma))
+    return iter(kept), decision.convention
+
+
 def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_measures: Collection[str] = (),
-                 custom_keys: Collection[str] = (), max_rows: int = 500_000, max_errors: int = 200) -> ParseResult:
+                 custom_keys: Collection[str] = (), max_rows: int = 500_000, max_errors: int = 200,
+                 channels: Collection[str] | None = None, today: dt.date | None = None,
+                 number_format: str | None = None) -> ParseResult:
     """Parse and check an uploaded CSV or XLSX file of one month's data; rows come back only when all is well.
 
     Every rule of SPEC §4 is checked and each failure reported with its row (as Excel numbers it, header = 1),
@@ -912,6 +1067,13 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
       characters, is refused (never interpreted, never silently cleaned); a value starting with = + - @ is
       kept with a warning, since such a cell turns into a formula when an export is opened in Excel.
       Channels are lower-cased after NFKC and at most 20 characters; queues keep their spelling, at most 100.
+    - Channels are read by the names people use (電話, 音声, TEL, Voice, Inbound are phone; メール, E-mail are
+      email; チャット, Web chat are chat …) and must be channels of the contract (`channels`); any other value
+      is an error naming the allowed ones.
+    - Numbers follow one convention per file, 1,234.5 or 1.234,5, decided from the values that tell them apart
+      (or given as number_format, the vendor's choice or its import profile). A sum written 8.052 in a file
+      that never says which is an error showing both readings; a file that writes both is an error too.
+    - A date after `today` (the portal's time zone) is an error.
     - Fully blank rows are skipped anywhere (they still count in the row numbers the vendor sees).
     - reported_<metric> and custom_<key> cells may be empty; where several rows carry one, the values must
       agree. They take negative numbers and a trailing %; a percent-formatted XLSX cell gives its shown value.
@@ -958,8 +1120,10 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
         if book is not None:
             book.max_column = header.width
         if header.width:
+            rows, convention = _number_convention(rows, header, number_format, errors)
             validator = _Validator(header, year=year, month=month, typed=book is not None, errors=errors,
-                                   warnings=warnings, serial_to_date=serial_to_date)
+                                   warnings=warnings, serial_to_date=serial_to_date, channels=channels, today=today,
+                                   convention=convention)
             validator.run(rows, max_rows)
             if validator.data_rows == 0:
                 errors.add(None, None, _l("The file has only a header row and no data rows."))

@@ -9,6 +9,7 @@ import gc
 import hashlib
 import io
 import json
+import math
 import operator
 import zlib
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from vendorportal.core.validation import Cleaner
 from vendorportal.files import storage
 from vendorportal.metrics import domain as metrics
 from vendorportal.submissions import fastpath, parsing
+from vendorportal.submissions import numbers as number_formats
 from vendorportal.submissions.models import Submission, UploadAttempt
 from vendorportal.targets import services as targets
 
@@ -157,57 +159,146 @@ def _collector_paused():
             gc.enable()
 
 
-def submit_file(session: Session, actor, contract: Contract, *, period: str, filename: str, data: bytes,
-                tz: str) -> SubmitOutcome:
-    """Check an uploaded file row by row and store it as the month's next version, or store nothing.
+@dataclass(frozen=True)
+class UploadRules:
+    """What reading a month's file needs from the database, read before the file is, as plain values."""
 
-    The attempt is always recorded for the upload history, with its errors when it was refused.
+    contract_id: int
+    period: str
+    year: int
+    month: int
+    measures: frozenset[str]
+    custom: frozenset[str]
+    channels: tuple[str, ...]
+    sl_formula: str
+    today: dt.date
+    history: tuple[dict[str, float | None], ...]  # the metrics of the last accepted months, oldest first
+    number_format: str | None = None
 
-    :raises ValidationFailed: the period is not a month.
+
+@dataclass
+class CheckedFile:
+    """A file read and checked for a month: its problems, or its rows and totals; nothing is stored yet."""
+
+    filename: str
+    errors: list[parsing.CellIssue]
+    warnings: list[parsing.CellIssue]
+    file_format: str | None = None
+    row_count: int = 0
+    totals: dict | None = None
+    rows_blob: bytes | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def upload_rules(session: Session, contract: Contract, period: str, *, tz: str,
+                 number_format: str | None = None) -> UploadRules:
+    """Read what checking a month's file needs: the targets' columns, the channels, the last months.
+
+    :raises ValidationFailed: the period is not a month, or the number format is not one we know.
     :raises Conflict: the month is already accepted.
     """
     month = targets.parse_period(period)
+    if number_format not in (None, "", *number_formats.FORMATS):
+        raise ValidationFailed([FieldError("number_format", _l("Choose 1,234.5 or 1.234,5."))])
     if _month_is_accepted(session, contract.id, period):
         raise Conflict(str(_l("This month is already accepted; ask the vendor manager to reopen it.")), "period")
     measures, custom = targets.required_columns(session, contract, period)
-    attempt = UploadAttempt(contract_id=contract.id, period=period, uploaded_by_id=getattr(actor, "id", None),
-                            filename=(filename or "upload")[:255], size=len(data),
-                            sha256=hashlib.sha256(data).hexdigest(), outcome="rejected")
+    earlier = [str(month.shift(-n)) for n in range(metrics.JUMP_HISTORY, 0, -1)]
+    accepted = accepted_months(session, contract.id, earlier)
+    history = tuple(_month_metrics(accepted[p].measures.get("*", {}), contract.service_level_formula)
+                    for p in earlier if p in accepted)
+    return UploadRules(contract.id, period, month.year, month.month, frozenset(measures), frozenset(custom),
+                       tuple(contract.channel_list), contract.service_level_formula,
+                       dt.datetime.now(ZoneInfo(tz)).date(), history, number_format or None)
+
+
+def _month_metrics(totals: dict, sl_formula: str) -> dict[str, float | None]:
+    try:
+        return metrics.compute_metrics(totals, sl_formula=sl_formula)
+    except ValueError:  # inconsistent totals cannot be judged; the checks of the rows speak for them
+        return {}
+
+
+def check_upload(rules: UploadRules, filename: str, data: bytes) -> CheckedFile:
+    """Read and check a file against a month's rules, with no database: totals and rows, or the problems."""
+    fast_rules = fastpath.Rules(channels=rules.channels, today=rules.today, number_format=rules.number_format)
     with _collector_paused():
-        fast = fastpath.try_fast(data, filename or "", year=month.year, month=month.month,
-                                 required_measures=measures, custom_keys=custom)
+        fast = fastpath.try_fast(data, filename or "", year=rules.year, month=rules.month,
+                                 required_measures=rules.measures, custom_keys=rules.custom, rules=fast_rules)
     if fast is not None:
-        row_count, file_format, warnings = fast.row_count, "xlsx" if fast.encoding is None else "csv", []
         totals = {"measures": {group: {m: _dump_number(Fraction(v)) for m, v in values.items()}
                                for group, values in fast.totals.items()}, "reported": {}, "custom": {}}
-        rows_blob = zlib.compress(fast.rows_csv.encode(), 1)
+        checked = CheckedFile(filename, [], [], "xlsx" if fast.encoding is None else "csv", fast.row_count, totals,
+                              zlib.compress(fast.rows_csv.encode(), 1))
     else:
         try:
             with _collector_paused():
-                result = parsing.parse_upload(data, filename or "", year=month.year, month=month.month,
-                                              required_measures=measures, custom_keys=custom)
-            errors, warnings = list(result.errors), list(result.warnings)
+                result = parsing.parse_upload(
+                    data, filename or "", year=rules.year, month=rules.month, required_measures=rules.measures,
+                    custom_keys=rules.custom, channels=rules.channels, today=rules.today,
+                    number_format=rules.number_format)
         except parsing.UploadRejected as rejected:
-            result, errors, warnings = None, [rejected.issue], []
-        if errors:
-            attempt.error_count = len(errors)
-            attempt.errors = json.dumps([issue_dict(e) for e in errors[:MAX_STORED_ERRORS]], ensure_ascii=False)
-            session.add(attempt)
-            session.flush()
-            return SubmitOutcome(None, attempt, errors, warnings)
-        row_count, file_format = len(result.rows), result.file_format
-        totals, rows_blob = _totals(result.rows), _rows_blob(result.rows)
+            return CheckedFile(filename, [rejected.issue], [])
+        if result.errors:
+            return CheckedFile(filename, list(result.errors), list(result.warnings), result.file_format)
+        checked = CheckedFile(filename, [], list(result.warnings), result.file_format, len(result.rows),
+                              _totals(result.rows), _rows_blob(result.rows))
+    checked.warnings += _plausibility(checked.totals, rules)
+    return checked
+
+
+def _plausibility(totals: dict, rules: UploadRules) -> list[parsing.CellIssue]:
+    month = _month_metrics({k: load_number(v) for k, v in totals["measures"].get("*", {}).items()}, rules.sl_formula)
+    found = []
+    for item in metrics.implausible(month, rules.history):
+        if item.rule == "aht_range":
+            message = _l("The month's average handle time is %(value)s s, outside %(low)s to %(high)s s: check the "
+                         "unit of the handle time column (seconds, not minutes or milliseconds).",
+                         value=f"{item.value:,.1f}", low=int(item.low), high=int(item.high))
+        elif item.rule == "asa_over_aht":
+            message = _l("The month's average speed of answer (%(value)s s) is more than ten times its average "
+                         "handle time: check the wait and handle time columns.", value=f"{item.value:,.1f}")
+        else:
+            message = _l("%(metric)s is %(value)s this month, far outside the last months' %(low)s to %(high)s: "
+                         "check the file.", metric=metrics.METRICS_BY_KEY[item.metric].name_en,
+                         value=f"{item.value:,.1f}", low=f"{item.low:,.1f}", high=f"{item.high:,.1f}")
+        found.append(parsing.CellIssue(None, item.metric, message))
+    return found
+
+
+def store_upload(session: Session, actor, contract: Contract, rules: UploadRules, checked: CheckedFile,
+                 data: bytes, *, tz: str) -> SubmitOutcome:
+    """Store a checked file as the month's next version, or record the refused attempt with its errors.
+
+    :raises Conflict: the month was accepted while the file was read.
+    """
+    attempt = UploadAttempt(contract_id=contract.id, period=rules.period, uploaded_by_id=getattr(actor, "id", None),
+                            filename=(checked.filename or "upload")[:255], size=len(data),
+                            sha256=hashlib.sha256(data).hexdigest(), outcome="rejected")
+    if checked.errors:
+        attempt.error_count = len(checked.errors)
+        attempt.errors = json.dumps([issue_dict(e) for e in checked.errors[:MAX_STORED_ERRORS]], ensure_ascii=False)
+        session.add(attempt)
+        session.flush()
+        return SubmitOutcome(None, attempt, checked.errors, checked.warnings)
+    period = rules.period
     _lock_contract_months(session, contract.id)
     if _month_is_accepted(session, contract.id, period):  # again under the lock: accepted while the file was read
         raise Conflict(str(_l("This month is already accepted; ask the vendor manager to reopen it.")), "period")
     latest = session.execute(select(func.max(Submission.version)).where(
         Submission.contract_id == contract.id, Submission.period == period)).scalar()
-    stored = storage.store(session, data, filename, _content_type(file_format), getattr(actor, "id", None))
+    stored = storage.store(session, data, checked.filename, _content_type(checked.file_format),
+                           getattr(actor, "id", None))
     now = utcnow()
+    warnings = checked.warnings
     submission = Submission(
         contract_id=contract.id, period=period, version=(latest or 0) + 1, status="submitted", file_id=stored.id,
         uploaded_by_id=getattr(actor, "id", None), created_at=now, is_late=now > due_at(contract, period, tz),
-        row_count=row_count, totals=json.dumps(totals, ensure_ascii=False), rows_blob=rows_blob,
+        row_count=checked.row_count, totals=json.dumps(checked.totals, ensure_ascii=False),
+        rows_blob=checked.rows_blob,
         warnings=json.dumps([issue_dict(w) for w in warnings], ensure_ascii=False) if warnings else None,
     )
     session.add(submission)
@@ -216,6 +307,33 @@ def submit_file(session: Session, actor, contract: Contract, *, period: str, fil
     session.add(attempt)
     session.flush()
     return SubmitOutcome(submission, attempt, [], warnings)
+
+
+def submit_file(session: Session, actor, contract: Contract, *, period: str, filename: str, data: bytes,
+                tz: str, number_format: str | None = None) -> SubmitOutcome:
+    """Check an uploaded file row by row and store it as the month's next version, or store nothing.
+
+    The attempt is always recorded for the upload history, with its errors when it was refused. (The pages
+    and the API read the file between upload_rules and store_upload, outside any transaction.)
+
+    :raises ValidationFailed: the period is not a month.
+    :raises Conflict: the month is already accepted.
+    """
+    rules = upload_rules(session, contract, period, tz=tz, number_format=number_format)
+    return store_upload(session, actor, contract, rules, check_upload(rules, filename, data), data, tz=tz)
+
+
+def month_figures(checked: CheckedFile, rules: UploadRules) -> dict:
+    """Return a checked file's month as the dry run shows it: totals and metrics overall and per channel."""
+    if checked.totals is None:
+        return {}
+    out = {}
+    for group, values in checked.totals["measures"].items():
+        numbers = {k: load_number(v) for k, v in values.items()}
+        figures = _month_metrics(numbers, rules.sl_formula)
+        out[group] = {"totals": values,
+                      "metrics": {k: v for k, v in figures.items() if v is not None and math.isfinite(v)}}
+    return out
 
 
 def _content_type(file_format: str) -> str:
@@ -331,6 +449,12 @@ def submissions_for_month(session: Session, contract_ids: Iterable[int], period:
     for sub in session.execute(stmt).scalars():
         out.setdefault(sub.contract_id, []).append(sub)
     return out
+
+
+def stored_warnings(submission: Submission) -> list[parsing.CellIssue]:
+    """Return the warnings a stored version was taken with (in the uploader's language at the time)."""
+    items = json.loads(submission.warnings) if submission.warnings else []
+    return [parsing.CellIssue(w.get("row"), w.get("column"), w.get("message", "")) for w in items]
 
 
 def submission_to_dict(submission: Submission) -> dict:

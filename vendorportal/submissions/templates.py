@@ -33,18 +33,42 @@ def template_columns(session: Session, contract: Contract, period: str) -> list[
     return ["date", "interval", "channel", "queue", *ordered, *(f"custom_{k}" for k in sorted(custom))]
 
 
-def template_rows(columns: list[str], contract: Contract, period: str) -> list[list]:
-    example = {"date": f"{period}-01", "interval": "09:00", "channel": (contract.channel_list or ["phone"])[0],
-               "queue": "main", **EXAMPLE}
-    return [columns, [example.get(c, 0) for c in columns]]
+def header_name(key: str, language: str) -> str:
+    """Return a template column's header in a language: the key in English, the first Japanese name in Japanese."""
+    if language != "ja":
+        return key
+    if key in metrics.MEASURES_BY_KEY:
+        return metrics.MEASURES_BY_KEY[key].name_ja
+    if key in metrics.DIMENSION_ALIASES_JA:
+        return metrics.DIMENSION_ALIASES_JA[key][0]
+    return key
 
 
-def template_response(session: Session, contract: Contract, fmt: str, period: str | None):
+def template_rows(columns: list[str], contract: Contract, period: str, language: str = "en") -> list[list]:
+    channel = (contract.channel_list or ["phone"])[0]
+    if language == "ja":
+        channel = metrics.CHANNEL_ALIASES[channel][1] if channel in ("phone", "email", "chat") else channel
+    example = {"date": f"{period}-01", "interval": "09:00", "channel": channel, "queue": "main", **EXAMPLE}
+    return [[header_name(c, language) for c in columns], [example.get(c, 0) for c in columns]]
+
+
+def column_catalog() -> dict:
+    """Return every accepted column and channel name, from the one catalog, for the column-names help page."""
+    return {
+        "dimensions": [(key, names) for key, names in metrics.DIMENSION_ALIASES_JA.items()],
+        "measures": list(metrics.MEASURES),
+        "channels": [(key, names) for key, names in metrics.CHANNEL_ALIASES.items()],
+        "neutral_units": sorted(metrics.NEUTRAL_UNITS),
+    }
+
+
+def template_response(session: Session, contract: Contract, fmt: str, period: str | None, language: str = "en"):
     """Return the template as a CSV (UTF-8 with BOM, so Excel opens it right) or XLSX download."""
     day = today()
-    period = period if period and targets.PERIOD_RE.match(period) else f"{day.year:04d}-{day.month:02d}"
-    rows = template_rows(template_columns(session, contract, period), contract, period)
-    name = f"{contract.reference}-{period}-template.{fmt}"
+    period = period if period and targets.PERIOD_RE.fullmatch(period) else f"{day.year:04d}-{day.month:02d}"
+    language = "ja" if language == "ja" else "en"
+    rows = template_rows(template_columns(session, contract, period), contract, period, language)
+    name = f"{contract.reference}-{period}-template{'-ja' if language == 'ja' else ''}.{fmt}"
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerows(rows)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.contracts.models import Contract
 from vendorportal.core import audit
 from vendorportal.core.edge import change
@@ -16,7 +17,7 @@ from vendorportal.extensions import db
 from vendorportal.files.downloads import file_response
 from vendorportal.notifications import services as notifications
 from vendorportal.scorecards import services as scorecards
-from vendorportal.submissions import services
+from vendorportal.submissions import edge, services
 from vendorportal.submissions import templates as upload_templates
 from vendorportal.submissions.forms import ReviewForm, UploadForm
 from vendorportal.submissions.models import Submission
@@ -30,9 +31,11 @@ def _default_period() -> str:
     return f"{day.year - (day.month == 1):04d}-{month:02d}"
 
 
-def _upload_page(contract: Contract, form: UploadForm, outcome=None, status: int = 200):
+def _upload_page(contract: Contract, form: UploadForm, done: edge.Upload | None = None, status: int = 200):
     return render_template(
-        "submissions/index.html", contract=contract, form=form, outcome=outcome,
+        "submissions/index.html", contract=contract, form=form, checked=done.checked if done else None,
+        dry_run=done is not None and done.outcome is None,
+        figures=services.month_figures(done.checked, done.rules) if done and done.checked.ok else {},
         submissions=services.list_submissions(db.session, contract.id),
         attempts=services.list_attempts(db.session, contract.id),
         can_upload=policies.can_submit_data(actor(), contract),
@@ -43,36 +46,33 @@ def _upload_page(contract: Contract, form: UploadForm, outcome=None, status: int
 @login_required
 @checked()
 def index(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     form = UploadForm(data={"period": request.args.get("period") or _default_period()})
     if not form.is_submitted():
         return _upload_page(contract, form)
     ensure_allowed(policies.can_submit_data(actor(), contract))
     if not form.validate():
         return _upload_page(contract, form, status=400)
-    upload = form.file.data
+    file, dry_run = form.file.data, request.form.get("dry_run") == "1"
     try:
-        outcome = services.submit_file(db.session, actor(), contract, period=form.period.data,
-                                       filename=upload.filename or "", data=upload.read(),
-                                       tz=current_app.config["TIMEZONE"])
+        done = edge.upload(actor(), contract, period=form.period.data, filename=file.filename or "", data=file.read(),
+                           tz=current_app.config["TIMEZONE"], number_format=form.number_format.data or None,
+                           dry_run=dry_run)
     except (ValidationFailed, Conflict) as err:
         form.period.errors = [*form.period.errors, str(getattr(err, "message", err))]
         return _upload_page(contract, form, status=400)
     db.session.commit()
-    if not outcome.ok:
-        flash(_("The file has errors; nothing was stored. Fix the rows below and upload it again."), "danger")
-        return _upload_page(contract, form, outcome, status=422)
-    notifications.deliver(notifications.submitted_mails(db.session, outcome.submission, contract))
-    flash(_("Version %(v)d of %(month)s uploaded.", v=outcome.submission.version, month=outcome.submission.period),
-          "success")
-    return redirect(url_for("submissions.detail", submission_id=outcome.submission.id))
+    if dry_run or not done.outcome.ok:
+        return _upload_page(contract, form, done, status=200 if done.checked.ok else 422)
+    submission = done.outcome.submission
+    notifications.deliver(notifications.submitted_mails(db.session, submission, contract))
+    flash(_("Version %(v)d of %(month)s uploaded.", v=submission.version, month=submission.period), "success")
+    return redirect(url_for("submissions.detail", submission_id=submission.id))
 
 
 def _load(submission_id: int) -> tuple[Submission, Contract]:
     submission = db.get_or_404(Submission, submission_id)
-    contract = db.get_or_404(Contract, submission.contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, submission.contract_id, policies.can_view_contract)
     return submission, contract
 
 
@@ -84,7 +84,8 @@ def detail(submission_id: int):
     periods, compared = scorecards.compare_submission(db.session, contract, submission)
     can_review = policies.can_review_submissions(actor()) and submission.status == "submitted"
     return render_template("submissions/detail.html", submission=submission, contract=contract, periods=periods,
-                           compared=compared, can_review=can_review, form=ReviewForm())
+                           compared=compared, can_review=can_review, form=ReviewForm(),
+                           warnings=services.stored_warnings(submission))
 
 
 @bp.route("/submissions/<int:submission_id>/review", methods=["POST"])
@@ -124,9 +125,16 @@ def download(submission_id: int):
 @login_required
 @checked()
 def template(contract_id: int, fmt: str):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
-    return upload_templates.template_response(db.session, contract, fmt, request.args.get("period"))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
+    language = request.args.get("headers") or str(get_locale() or "en")
+    return upload_templates.template_response(db.session, contract, fmt, request.args.get("period"), language)
+
+
+@bp.route("/help/column-names")
+@login_required
+@checked()
+def column_names():
+    return render_template("submissions/column_names.html", catalog=upload_templates.column_catalog())
 
 
 @bp.route("/review")

@@ -12,11 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorportal.contracts.models import CHANNELS, Contract
+from vendorportal.contracts.models import Contract
 from vendorportal.core.db import utcnow
 from vendorportal.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from vendorportal.core.validation import Cleaner
 from vendorportal.metrics import domain as metrics
+from vendorportal.metrics.domain import CHANNELS
 from vendorportal.scorecards.domain import Month
 from vendorportal.targets import domain
 from vendorportal.targets.models import CustomMetric, Dispute, Target, VolumeForecast

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.contracts.models import Contract
 from vendorportal.core.edge import change
 from vendorportal.core.errors import ValidationFailed
@@ -35,8 +35,7 @@ def _forms(contract: Contract, catalog):
 @login_required
 @checked()
 def index(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     catalog = services.catalog(db.session)
     form, forecast_form = _forms(contract, catalog)
     if form.is_submitted():
@@ -62,8 +61,7 @@ def index(contract_id: int):
 @login_required
 @checked()
 def forecast(contract_id: int):
-    contract = db.get_or_404(Contract, contract_id)
-    ensure_visible(policies.can_view_contract(actor(), contract))
+    contract = load_visible(Contract, contract_id, policies.can_view_contract)
     ensure_allowed(policies.can_manage_targets(actor(), contract))
     form = ForecastForm(prefix="forecast")
     if form.validate_on_submit():

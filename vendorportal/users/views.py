@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, load_visible, policies
 from vendorportal.auth import services
 from vendorportal.auth.models import ApiToken, User
 from vendorportal.core.edge import change
@@ -80,8 +80,7 @@ def tokens():
 @login_required
 @checked(policies.can_manage_own_tokens)
 def revoke_token(token_id: int):
-    token = db.get_or_404(ApiToken, token_id)
-    ensure_visible(policies.can_revoke_token(actor(), token))
+    token = load_visible(ApiToken, token_id, policies.can_revoke_token)
     if RevokeForm().validate_on_submit():
         services.revoke_token(db.session, actor(), token)
         db.session.commit()

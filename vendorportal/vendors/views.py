@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from vendorportal.access.decorators import actor, checked, ensure_allowed, ensure_visible, policies
+from vendorportal.access.decorators import actor, checked, ensure_allowed, load_visible, policies
 from vendorportal.contracts import services as contract_services
 from vendorportal.core.edge import change
 from vendorportal.core.formatting import today
@@ -30,8 +30,7 @@ def index():
 @login_required
 @checked()
 def detail(vendor_id: int):
-    vendor = db.get_or_404(Vendor, vendor_id)
-    ensure_visible(policies.can_view_vendor(actor(), vendor))
+    vendor = load_visible(Vendor, vendor_id, policies.can_view_vendor)
     contracts = contract_services.list_contracts(db.session, actor(), vendor_id=vendor.id)
     return render_template(
         "vendors/detail.html", vendor=vendor, contracts=contracts, today=today(),
@@ -58,8 +57,7 @@ def create():
 @login_required
 @checked()
 def edit(vendor_id: int):
-    vendor = db.get_or_404(Vendor, vendor_id)
-    ensure_visible(policies.can_view_vendor(actor(), vendor))
+    vendor = load_visible(Vendor, vendor_id, policies.can_view_vendor)
     ensure_allowed(policies.can_edit_vendor(actor(), vendor))
     form = VendorForm(obj=vendor, data={"tier": vendor.tier.value})
     if form.validate_on_submit():

@@ -110,6 +110,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("checklists.decide", "POST"): row(LOGIN, 302, 302, 403, 403, 404),
     ("checklists.evidence", "GET"): OWN_VENDOR,
     ("checklists.inbox", "GET"): EVERYONE,
+    ("submissions.column_names", "GET"): EVERYONE,
     ("actions.index", "GET"): EVERYONE,
     ("actions.detail", "GET"): OWN_VENDOR,
     ("actions.create", "POST"): row(LOGIN, 302, 302, 403, 403, 403),  # an empty form: flashed, redirected

@@ -200,7 +200,7 @@ def test_services_and_domains_never_commit():
     assert found == []
 
 
-EDGE_MODULES = ("views", "cli", "jobs")  # with vendorportal.api.*, vendorportal.web, vendorportal.app, vendorportal.cli
+EDGE_MODULES = ("views", "cli", "jobs", "edge")  # with vendorportal.api.*, vendorportal.web, vendorportal.app, vendorportal.cli
 
 
 def _is_edge(module: str) -> bool:

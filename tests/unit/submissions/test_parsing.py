@@ -186,7 +186,7 @@ def test_sums_accept_decimals(value: str, expected: Decimal) -> None:
 @pytest.mark.parametrize(("value", "message"), [
     ("-0.5", "-0.5 is negative; only numbers of 0 or more are allowed."),
     ("1e3", "1e3 is written with an exponent; write the number in full digits."),
-    ("12,5", "12,5 is not a number."),
+    ("12,5x", "12,5x is not a number."),
     ("NaN", "NaN is not a number."),
     ("", "A value is missing; enter 0 if there was none."),
 ])
@@ -227,7 +227,7 @@ def test_intervals_accept_quarter_hour_starts(value: str, expected: dt.time | No
     ("09:00:30", "09:00:30 does not start a 15-, 30- or 60-minute interval; use :00, :15, :30 or :45."),
     ("24:00", "24:00 is not a time; write the interval's start as HH:MM, e.g. 09:30."),
     ("9h", "9h is not a time; write the interval's start as HH:MM, e.g. 09:30."),
-    ("09:00-09:15", "09:00-09:15 is not a time; write the interval's start as HH:MM, e.g. 09:30."),
+    ("09:00 or so", "09:00 or so is not a time; write the interval's start as HH:MM, e.g. 09:30."),
 ])
 def test_bad_intervals_are_errors(value: str, message: str) -> None:
     assert only_error(parse(f"date,interval,offered\n2026-04-01,{value},1\n")) == (2, "interval", message)
@@ -252,7 +252,8 @@ def test_channel_is_lower_cased_and_queue_kept_as_written() -> None:
 ])
 def test_text_with_html_or_control_characters_is_refused(column: str, value: str, message: str) -> None:
     out = io.StringIO()
-    csv.writer(out).writerows([["date", column, "offered"], ["2026-04-01", "ok", 1], ["2026-04-02", value, 1]])
+    fine = "phone" if column == "channel" else "ok"
+    csv.writer(out).writerows([["date", column, "offered"], ["2026-04-01", fine, 1], ["2026-04-02", value, 1]])
     row, found_column, text = only_error(parse(out.getvalue()))
     assert (row, found_column) == (3, column)
     assert text.endswith(message)
@@ -486,6 +487,7 @@ def test_xlsx_cells_that_hold_no_usable_value() -> None:
         (2, "answered", "The cell shows the Excel error #N/A."),
         (2, "abandoned", "2026-04-01 00:00:00 is a date or time, not a number."),
         (3, "date", "09:00:00 is not a date; write it as YYYY-MM-DD, e.g. 2026-04-01."),
+        (3, "channel", "3.5 is not a channel; use one of phone, email, chat, sms, social."),
         (3, "offered", "1.5 is not a whole number; counts have no decimals."),
         (3, "answered", "TRUE is not a number."),
     ]
