@@ -89,7 +89,8 @@ def create_submission(contract_id: int):
     if dry_run:
         return {"dry_run": True, "ok": done.checked.ok, "period": done.rules.period, "rows": done.checked.row_count,
                 "errors": [uploads.issue_dict(e) for e in done.checked.errors], "warnings": warnings,
-                "month": uploads.month_figures(done.checked, done.rules), "profile": None}
+                "month": uploads.month_figures(done.checked, done.rules), "profile": done.checked.profile,
+                "derived_from_averages": bool(done.checked.derived and done.checked.derived["from_averages"])}
     outcome = done.outcome
     if not outcome.ok:
         response, status = api_error(422, "invalid_file", _("The file has errors; nothing was stored."),

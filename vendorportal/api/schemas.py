@@ -278,6 +278,8 @@ class Submission(Answer):
     review_comment: str | None
     reviewed_at: DateTime | None
     warnings: list[CellIssue]
+    profile: str | None = Field(description="The import profile of a platform export the file was read with.")
+    derived_from_averages: bool = Field(description="Totals are averages × counts from the export, not counts.")
 
 
 class SubmissionList(Answer):
@@ -310,6 +312,7 @@ class DryRun(Answer):
     warnings: list[CellIssue]
     month: dict[str, MonthFigures] = Field(description="By channel; \"*\" is all channels.")
     profile: str | None = Field(description="The import profile the file was read with (None: the template).")
+    derived_from_averages: bool
 
 
 class AcceptBody(Body):
@@ -358,6 +361,8 @@ class Scorecard(Answer):
     volume_relieved: bool
     escalations: list[Escalation]
     has_data: bool
+    derived_from_averages: bool = Field(description="The month was read from a platform export's averages (ASA, "
+                                                    "AHT × count), not from exact counts.")
     targets: list[ScorecardRow]
 
 

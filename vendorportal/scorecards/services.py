@@ -28,6 +28,7 @@ class Scorecard:
     reported: dict[str, str]
     catalog: dict[str, targets.MetricInfo]
     has_data: bool
+    derived_from_averages: bool = False  # the month's data came from a platform export's averages
 
 
 def _actuals(month_data: uploads.AcceptedMonth | None, specs, catalog, sl_formula) -> dict[str, float | None]:
@@ -123,7 +124,8 @@ def _score(contract: Contract, first: domain.Month, last: domain.Month, data: _L
         month = first.shift(n)
         month_data = accepted.get(str(month))
         out[month] = Scorecard(contract, month, cards[month], dict(month_data.reported) if month_data else {},
-                               catalog, month_data is not None)
+                               catalog, month_data is not None,
+                               month_data is not None and month_data.derived_from_averages)
     return out
 
 
@@ -182,7 +184,7 @@ def to_dict(scorecard: Scorecard) -> dict:
         "credits_cap": str(credits.cap), "credits_earned_back": str(credits.earned_back),
         "credits_net": str(credits.net_due), "volume_relieved": card.is_volume_relieved,
         "escalations": [{"target": key, "termination_right_may_be_open": True} for key in card.escalated_targets],
-        "has_data": scorecard.has_data, "targets": rows,
+        "has_data": scorecard.has_data, "derived_from_averages": scorecard.derived_from_averages, "targets": rows,
     }
 
 

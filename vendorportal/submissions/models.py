@@ -16,7 +16,7 @@ class Submission(Audited, Base):
     """One version of a month's data for a contract: the file byte for byte, its rows and their totals."""
 
     __tablename__ = "submissions"
-    __audit_exclude__ = ("rows_blob", "totals", "warnings")
+    __audit_exclude__ = ("rows_blob", "totals", "warnings", "derived")
     __table_args__ = (
         UniqueConstraint("contract_id", "period", "version", name="version"),
         Index("ix_submissions_contract_period_status", "contract_id", "period", "status"),
@@ -36,6 +36,8 @@ class Submission(Audited, Base):
     totals: Mapped[str] = mapped_column(Text)  # JSON: {"*": {measure: "value"}, "<channel>": {...}, ...}
     rows_blob: Mapped[bytes] = deferred(mapped_column(LargeBinary))  # zlib-compressed JSON rows
     warnings: Mapped[str | None] = mapped_column(Text)
+    profile: Mapped[str | None] = mapped_column(String(60))  # the import profile of a platform export
+    derived: Mapped[str | None] = mapped_column(Text)  # JSON: how measures were derived from that export
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[dt.datetime | None]
     review_comment: Mapped[str | None] = mapped_column(Text)

@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import functools
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterator
@@ -16,7 +17,6 @@ from operator import itemgetter
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from jpdatetime import jpdatetime
 
 from vendorportal.metrics.domain import (
@@ -33,7 +33,8 @@ from vendorportal.metrics.domain import (
     resolve_header,
 )
 from vendorportal.submissions import numbers as number_formats
-from vendorportal.submissions import xlsx
+from vendorportal.submissions import profiles, xlsx
+from vendorportal.submissions.issues import CellIssue
 
 MAX_COUNT = 10**12  # beyond any contact centre's month; keeps values inside a BIGINT
 MAX_SUM = 10**15
@@ -67,19 +68,6 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
-class CellIssue:
-    """One error or warning, where the vendor can find it in the spreadsheet.
-
-    row is the row number Excel shows (header = 1), None for the whole file; column is the header as the
-    vendor wrote it, or the canonical key of a missing column; message is a lazy, translatable string.
-    """
-
-    row: int | None
-    column: str | None
-    message: LazyString | str
-
-
-@dataclass(frozen=True)
 class ParsedRow:
     """One valid data row: its spreadsheet row number, what identifies it and its values."""
 
@@ -103,6 +91,9 @@ class ParseResult:
     file_format: str
     encoding: str | None = None
     delimiter: str | None = None
+    profile: Any = None  # the platform export's import profile the file was read with; None: the portal's layout
+    derived: dict[str, str] | None = None  # measure -> how it was derived from the export (average × count …)
+    derived_from_averages: bool = False
 
     @property
     def ok(self) -> bool:
@@ -1041,10 +1032,36 @@ def _number_convention(rows: Iterator[tuple[int, list]], header: _Header, given:
     return iter(kept), decision.convention
 
 
+def _platform_export(rows: Iterator[tuple[int, list]], *, tz: str, sl_threshold_s: int, short_abandon_s: int,
+                     required_measures: Collection[str]):
+    """Recognise a contact-centre platform's standard export from its header and turn it into the portal's table.
+
+    Returns (rows, table): the canonical rows and the ProfiledTable, or the file's own rows and None.
+    """
+    head = list(itertools.islice(rows, profiles.MAX_HEADER_SCAN))
+    found = profiles.recognise_in(head)
+    if found is None or found[2].is_template:
+        return itertools.chain(head, rows), None
+    number, header_cells, profile = found
+    after = itertools.chain((row for row in head if row[0] > number), rows)
+    table = profiles.apply(profile, header_cells, after, tz=tz, sl_threshold_s=sl_threshold_s,
+                           short_abandon_s=short_abandon_s, required_measures=required_measures)
+    return iter(table.rows), table
+
+
+def _vendor_columns(items: list[CellIssue], table) -> list[CellIssue]:
+    """Name each issue's column the way the vendor's export names it; a measure the export cannot give says why
+    and which export of the platform to use instead."""
+    missing = {m.measure: m.message for m in table.missing}
+    return [CellIssue(i.row, i.column, missing[i.column]) if i.row is None and i.column in missing
+            else CellIssue(i.row, table.source_column(i.column), i.message) for i in items]
+
+
 def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_measures: Collection[str] = (),
                  custom_keys: Collection[str] = (), max_rows: int = 500_000, max_errors: int = 200,
                  channels: Collection[str] | None = None, today: dt.date | None = None,
-                 number_format: str | None = None) -> ParseResult:
+                 number_format: str | None = None, tz: str = "UTC", sl_threshold_s: int = 20,
+                 short_abandon_s: int = 5) -> ParseResult:
     """Parse and check an uploaded CSV or XLSX file of one month's data; rows come back only when all is well.
 
     Every rule of SPEC §4 is checked and each failure reported with its row (as Excel numbers it, header = 1),
@@ -1106,6 +1123,14 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
     errors = _Issues(max_errors, raise_at_limit=True)
     warnings = _Issues(max_errors, raise_at_limit=False)
     validator = None
+    rows, table = _platform_export(rows, tz=tz, sl_threshold_s=sl_threshold_s, short_abandon_s=short_abandon_s,
+                                   required_measures=required_measures)
+    if table is not None:
+        if table.errors:
+            return ParseResult([], table.errors[:max_errors], table.warnings, file_format, encoding, delimiter,
+                               table.profile)
+        rows = itertools.chain([(1, list(table.header))], rows)
+        warnings.items.extend(table.warnings)
     try:
         first = next(rows, None)
         if first is None:
@@ -1121,7 +1146,8 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
             book.max_column = header.width
         if header.width:
             rows, convention = _number_convention(rows, header, number_format, errors)
-            validator = _Validator(header, year=year, month=month, typed=book is not None, errors=errors,
+            validator = _Validator(header, year=year, month=month, typed=book is not None or table is not None,
+                                   errors=errors,
                                    warnings=warnings, serial_to_date=serial_to_date, channels=channels, today=today,
                                    convention=convention)
             validator.run(rows, max_rows)
@@ -1147,4 +1173,8 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
         warnings.items.append(CellIssue(None, None, _l("Only the first %(max)s warnings are listed.",
                                                        max=max_errors)))
     parsed = validator.rows if validator is not None and not errors.items else []
-    return ParseResult(parsed, errors.items, warnings.items, file_format, encoding, delimiter)
+    if table is None:
+        return ParseResult(parsed, errors.items, warnings.items, file_format, encoding, delimiter)
+    return ParseResult(parsed, _vendor_columns(errors.items, table), _vendor_columns(warnings.items, table),
+                       file_format, encoding, delimiter, table.profile, {k: str(v) for k, v in table.derived.items()},
+                       table.derived_from_averages)

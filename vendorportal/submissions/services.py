@@ -28,7 +28,7 @@ from vendorportal.core.errors import Conflict, FieldError, Forbidden, Validation
 from vendorportal.core.validation import Cleaner
 from vendorportal.files import storage
 from vendorportal.metrics import domain as metrics
-from vendorportal.submissions import fastpath, parsing
+from vendorportal.submissions import fastpath, parsing, profiles
 from vendorportal.submissions import numbers as number_formats
 from vendorportal.submissions.models import Submission, UploadAttempt
 from vendorportal.targets import services as targets
@@ -174,6 +174,9 @@ class UploadRules:
     today: dt.date
     history: tuple[dict[str, float | None], ...]  # the metrics of the last accepted months, oldest first
     number_format: str | None = None
+    tz: str = "UTC"
+    sl_threshold_s: int = 20
+    short_abandon_s: int = 5
 
 
 @dataclass
@@ -187,10 +190,24 @@ class CheckedFile:
     row_count: int = 0
     totals: dict | None = None
     rows_blob: bytes | None = None
+    profile: str | None = None  # the import profile's key, when a platform's export was read
+    derived: dict | None = None  # {"from_averages": bool, "measures": {measure: how}} for a profile's export
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def profile_name(self) -> str | None:
+        return profile_name(self.profile)
+
+
+def profile_name(key: str | None, locale: str = "en") -> str | None:
+    """Return an import profile's name in a language (None for the portal's own layout)."""
+    profile = profiles.PROFILES_BY_KEY.get(key) if key else None
+    if profile is None:
+        return None
+    return profile.name_ja if locale == "ja" else profile.name_en
 
 
 def upload_rules(session: Session, contract: Contract, period: str, *, tz: str,
@@ -212,7 +229,8 @@ def upload_rules(session: Session, contract: Contract, period: str, *, tz: str,
                     for p in earlier if p in accepted)
     return UploadRules(contract.id, period, month.year, month.month, frozenset(measures), frozenset(custom),
                        tuple(contract.channel_list), contract.service_level_formula,
-                       dt.datetime.now(ZoneInfo(tz)).date(), history, number_format or None)
+                       dt.datetime.now(ZoneInfo(tz)).date(), history, number_format or None, tz,
+                       contract.sl_threshold_seconds, contract.short_abandon_seconds)
 
 
 def _month_metrics(totals: dict, sl_formula: str) -> dict[str, float | None]:
@@ -239,13 +257,18 @@ def check_upload(rules: UploadRules, filename: str, data: bytes) -> CheckedFile:
                 result = parsing.parse_upload(
                     data, filename or "", year=rules.year, month=rules.month, required_measures=rules.measures,
                     custom_keys=rules.custom, channels=rules.channels, today=rules.today,
-                    number_format=rules.number_format)
+                    number_format=rules.number_format, tz=rules.tz, sl_threshold_s=rules.sl_threshold_s,
+                    short_abandon_s=rules.short_abandon_s)
         except parsing.UploadRejected as rejected:
             return CheckedFile(filename, [rejected.issue], [])
+        key = result.profile.key if result.profile is not None else None
+        derived = ({"from_averages": result.derived_from_averages, "measures": result.derived or {}}
+                   if key is not None else None)
         if result.errors:
-            return CheckedFile(filename, list(result.errors), list(result.warnings), result.file_format)
+            return CheckedFile(filename, list(result.errors), list(result.warnings), result.file_format, profile=key,
+                               derived=derived)
         checked = CheckedFile(filename, [], list(result.warnings), result.file_format, len(result.rows),
-                              _totals(result.rows), _rows_blob(result.rows))
+                              _totals(result.rows), _rows_blob(result.rows), key, derived)
     checked.warnings += _plausibility(checked.totals, rules)
     return checked
 
@@ -300,6 +323,7 @@ def store_upload(session: Session, actor, contract: Contract, rules: UploadRules
         row_count=checked.row_count, totals=json.dumps(checked.totals, ensure_ascii=False),
         rows_blob=checked.rows_blob,
         warnings=json.dumps([issue_dict(w) for w in warnings], ensure_ascii=False) if warnings else None,
+        profile=checked.profile, derived=json.dumps(checked.derived, ensure_ascii=False) if checked.derived else None,
     )
     session.add(submission)
     session.flush()
@@ -414,24 +438,26 @@ class AcceptedMonth:
     measures: dict[str, dict[str, Fraction]]  # channel ("*" = all) -> measure -> total
     reported: dict[str, str]
     custom: dict[str, str]
+    derived_from_averages: bool = False  # read from a platform export that gives averages, not counts
 
 
 def accepted_months_for(session: Session, contract_ids: Iterable[int], periods: Iterable[str] | None = None,
                         ) -> dict[int, dict[str, AcceptedMonth]]:
     """Return per contract and month the totals of the latest accepted version (one query in all)."""
-    stmt = (select(Submission.id, Submission.contract_id, Submission.period, Submission.version, Submission.totals)
+    stmt = (select(Submission.id, Submission.contract_id, Submission.period, Submission.version, Submission.totals,
+                   Submission.derived)
             .where(Submission.contract_id.in_(list(contract_ids)), Submission.status == "accepted"))
     if periods is not None:
         stmt = stmt.where(Submission.period.in_(list(periods)))
     out: dict[int, dict[str, AcceptedMonth]] = {}
-    for sub_id, contract_id, period, version, totals in session.execute(stmt).all():
+    for sub_id, contract_id, period, version, totals, how in session.execute(stmt).all():
         months = out.setdefault(contract_id, {})
         if period in months and months[period].version > version:
             continue
         data = json.loads(totals)
         measures = {ch: {m: load_number(v) for m, v in values.items()} for ch, values in data["measures"].items()}
         months[period] = AcceptedMonth(period, sub_id, version, measures, data.get("reported", {}),
-                                       data.get("custom", {}))
+                                       data.get("custom", {}), bool(how and json.loads(how).get("from_averages")))
     return out
 
 
@@ -465,7 +491,20 @@ def submission_to_dict(submission: Submission) -> dict:
         "uploaded_at": as_utc(submission.created_at).isoformat(), "review_comment": submission.review_comment,
         "reviewed_at": as_utc(submission.reviewed_at).isoformat() if submission.reviewed_at else None,
         "warnings": json.loads(submission.warnings) if submission.warnings else [],
+        "profile": submission.profile,
+        "derived_from_averages": derived_from_averages(submission),
     }
+
+
+def derived(submission: Submission) -> dict | None:
+    """Return how a version's measures were derived from a platform's export, or None for the portal's layout."""
+    return json.loads(submission.derived) if submission.derived else None
+
+
+def derived_from_averages(submission: Submission) -> bool:
+    """Say whether a version's totals are averages × counts (from a platform export) rather than exact counts."""
+    found = derived(submission)
+    return bool(found and found.get("from_averages"))
 
 
 __all__ = ["Forbidden"]

@@ -85,7 +85,8 @@ def detail(submission_id: int):
     can_review = policies.can_review_submissions(actor()) and submission.status == "submitted"
     return render_template("submissions/detail.html", submission=submission, contract=contract, periods=periods,
                            compared=compared, can_review=can_review, form=ReviewForm(),
-                           warnings=services.stored_warnings(submission))
+                           warnings=services.stored_warnings(submission), derived=services.derived(submission),
+                           profile=services.profile_name(submission.profile, str(get_locale() or "en")))
 
 
 @bp.route("/submissions/<int:submission_id>/review", methods=["POST"])
