@@ -166,7 +166,8 @@ def _header_index() -> Mapping[str, str]:
     index: dict[str, str] = {}
     names: list[tuple[str, str]] = []
     for measure in MEASURES:
-        names += [(measure.key, measure.key), *((alias, measure.key) for alias in measure.aliases_ja)]
+        names += [(measure.key, measure.key), (measure.name_en, measure.key),
+                  *((alias, measure.key) for alias in measure.aliases_ja)]
     for key, aliases in DIMENSION_ALIASES_JA.items():
         names += [(key, key), *((alias, key) for alias in aliases)]
     for name, key in names:

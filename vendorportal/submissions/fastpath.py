@@ -172,6 +172,7 @@ class Rules:
     channels: Collection[str] | None = None
     today: dt.date | None = None
     number_format: str | None = None
+    channel_required: bool = False
 
 
 def _needs_care(columns: dict, measure_keys: list[str], typed: bool, rules: Rules) -> bool:
@@ -180,6 +181,8 @@ def _needs_care(columns: dict, measure_keys: list[str], typed: bool, rules: Rule
     channel = columns.get("channel")
     if channel is not None and rules.channels is not None and not set(channel) <= {*rules.channels, ""}:
         return True
+    if rules.channel_required and (channel is None or "" in set(channel)):
+        return True  # the careful reader fills in a one-channel contract's channel, or says which rows lack it
     if rules.today is not None and max(columns["date"]) > rules.today.isoformat():
         return True
     if typed:

@@ -35,13 +35,17 @@ def _plain(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
 
 
-def evidence(text: str, *, whole: bool) -> Evidence:
-    """Return what a value written in a count (whole) or a sum column says about the file's convention."""
+def evidence(text: str, *, whole: bool, comma_is_thousands: bool = False) -> Evidence:
+    """Return what a value written in a count (whole) or a sum column says about the file's convention.
+
+    comma_is_thousands: the file itself rules out a decimal comma (a comma-separated CSV, where a decimal comma
+    would split the cell; or a Shift_JIS file, written by Japanese Excel, which never uses one), so 1,725 is 1725.
+    """
     text = _plain(text)
     grouped = _GROUPED.fullmatch(text)
     if grouped is not None:
         separator_means_thousands = POINT if grouped["sep"] == "," else COMMA
-        if text.count(grouped["sep"]) > 1 or whole:
+        if text.count(grouped["sep"]) > 1 or whole or (comma_is_thousands and grouped["sep"] == ","):
             # 1,234,567 has thousands separators; a count has no decimals, so 8.052 counted is 8052.
             return Evidence(separator_means_thousands, False)
         return Evidence(None, True)  # 8.052 or 8,052 in a sum: either reading is a number
@@ -67,7 +71,8 @@ class Decision:
     conflict: tuple[tuple[str, int, str], tuple[str, int, str]] | None = None  # a POINT and a COMMA example
 
 
-def decide(cells: Iterable[tuple[str, int, str, bool]], given: str | None = None) -> Decision:
+def decide(cells: Iterable[tuple[str, int, str, bool]], given: str | None = None, *,
+           comma_is_thousands: bool = False) -> Decision:
     """Decide a file's convention from (text, row, column, whole) of its numeric text cells.
 
     A given convention (the vendor's choice or its import profile) wins. Otherwise the file's unambiguous
@@ -78,7 +83,7 @@ def decide(cells: Iterable[tuple[str, int, str, bool]], given: str | None = None
     for text, row, column, whole in cells:
         if text in ambiguous:
             continue
-        found = evidence(text, whole=whole)
+        found = evidence(text, whole=whole, comma_is_thousands=comma_is_thousands)
         if found.says is not None:
             first.setdefault(found.says, (_plain(text), row, column))
         elif found.ambiguous:

@@ -48,7 +48,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
 _SIGNED = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _EXPONENT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+")
-_DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[ T]0?0:00(?::00)?)?")
+_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]0?0:00(?::00)?)?(?:\s*\(\w{1,3}\.?\))?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?(?:\s*\(.\))?")  # 2026年10月1日, 2026年10月1日(木)
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日?(?:\s*\(.\))?")  # 10月1日: the year is the upload's
@@ -58,6 +58,9 @@ _RANGE = re.compile(r"\s*[-~～〜–—]\s*")  # 9:00-9:30, 9:00～9:30: the in
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")  # 9:00 AM
 _DURATION = re.compile(r"(\d+):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?")  # h:mm:ss or mm:ss, hours past 24
 _WHOLE_FLOAT = re.compile(r"(\d+)\.0+")  # 66.0, as pandas writes whole numbers
+# A row labelled like this in a dimension column (or the first column) adds up other rows: it is left out and checked.
+_TOTAL_WORDS = frozenset({"合計", "小計", "総計", "計", "総合計", "日計", "月計", "合計値", "total", "totals",
+                          "subtotal", "sub total", "sub-total", "grand total", "sum", "all"})
 _DASHES = frozenset({"-", "－", "‐", "—", "―", "ー"})  # "nothing" written as a dash in a count
 _UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
                           r"\ufff9-\ufffb]")
@@ -334,6 +337,12 @@ def _seconds(raw: Any, convention: str | None = None) -> tuple[Decimal | None, A
         return Decimal(raw.hour * 3600 + raw.minute * 60 + raw.second), None
     if isinstance(raw, dt.timedelta):
         return Decimal(int(raw.total_seconds())), None
+    if isinstance(raw, dt.datetime) and raw.year in (1899, 1900, 1904) and raw.month == 1 or (
+            isinstance(raw, dt.datetime) and raw.year == 1899 and raw.month == 12):
+        # An Excel duration over 24 h ([h]:mm:ss) is a serial past 1, which reads as a day early in 1900 (or
+        # 1904): no month of contact-centre data lies there, so it is the duration since the serial's zero.
+        zero = dt.datetime(1904, 1, 1) if raw.year == 1904 else dt.datetime(1899, 12, 31)
+        return Decimal(int((raw - zero).total_seconds())), None
     if isinstance(raw, str):
         text = raw.strip()
         if not text.isascii():
@@ -456,11 +465,13 @@ class _Header:
     """Where each known column of the file is, and what the header row said about it."""
 
     def __init__(self, cells: list, *, required: Collection[str], custom_keys: Collection[str],
-                 errors: _Issues, warnings: _Issues) -> None:
+                 errors: _Issues, warnings: _Issues, row: int = 1) -> None:
         texts = ["" if cell is None else str(cell).strip() for cell in cells]
         while texts and not texts[-1]:
             texts.pop()
         self.width = len(texts)
+        self.texts = [_normalise(t) for t in texts]
+        self.row = row
         self.dimensions: dict[str, _Column] = {}
         self.measures: list[_Column] = []
         self.reported: list[_Column] = []
@@ -469,7 +480,7 @@ class _Header:
         seen: dict[str, str] = {}
         for index, text in enumerate(texts):
             if not text:
-                warnings.add(1, _column_letter(index), _l(
+                warnings.add(row, _column_letter(index), _l(
                     "Column %(letter)s has no header; its values are ignored.", letter=_column_letter(index)))
                 continue
             key = resolve_header(text)
@@ -484,10 +495,10 @@ class _Header:
             elif normalised.startswith("custom_") and normalised[7:] in custom_by_name:
                 key, group = "custom_" + custom_by_name[normalised[7:]], "custom"
             else:
-                self._unknown(text, normalised, custom_by_name, warnings)
+                self._unknown(text, normalised, custom_by_name, warnings, row)
                 continue
             if key in seen:
-                errors.add(1, text, _l("The columns %(first)s and %(second)s both mean %(key)s; keep one of them.",
+                errors.add(row, text, _l("The columns %(first)s and %(second)s both mean %(key)s; keep one of them.",
                                        first=seen[key], second=text, key=key))
                 continue
             seen[key] = text
@@ -519,13 +530,13 @@ class _Header:
                     column=f"custom_{key}", key=key))
 
     @staticmethod
-    def _unknown(text: str, normalised: str, custom_by_name: dict[str, str], warnings: _Issues) -> None:
+    def _unknown(text: str, normalised: str, custom_by_name: dict[str, str], warnings: _Issues, row: int) -> None:
         if normalised.startswith("reported_"):
-            warnings.add(1, text, _l("%(column)s names no metric of the catalog; the column was ignored.",
+            warnings.add(row, text, _l("%(column)s names no metric of the catalog; the column was ignored.",
                                      column=text))
             return
         if normalised.startswith("custom_"):
-            warnings.add(1, text, _l("%(column)s is not a reported metric of this contract; the column was "
+            warnings.add(row, text, _l("%(column)s is not a reported metric of this contract; the column was "
                                      "ignored.", column=text))
             return
         if warnings.full:
@@ -534,7 +545,7 @@ class _Header:
         unit = header_unit(text)
         bare_key = resolve_header(_UNIT_SUFFIX.sub("", text)) if unit is not None else None
         if bare_key is not None:
-            warnings.add(1, text, _l("%(column)s is given in %(unit)s, which the portal does not convert; the column "
+            warnings.add(row, text, _l("%(column)s is given in %(unit)s, which the portal does not convert; the column "
                                      "was ignored. Give %(key)s in %(expected)s.", column=text, unit=unit, key=bare_key,
                                      expected=_l("seconds") if bare_key.endswith("_s") else _l("whole numbers")))
             return
@@ -543,10 +554,10 @@ class _Header:
         bare = _UNIT_SUFFIX.sub("", normalised)
         match = difflib.get_close_matches(bare, list(names), n=1, cutoff=0.75 if bare.isascii() else 0.6)
         if match:
-            warnings.add(1, text, _l("Unknown column %(column)s was ignored. Did you mean %(suggestion)s?",
+            warnings.add(row, text, _l("Unknown column %(column)s was ignored. Did you mean %(suggestion)s?",
                                      column=text, suggestion=names[match[0]]))
         else:
-            warnings.add(1, text, _l("Unknown column %(column)s was ignored.", column=text))
+            warnings.add(row, text, _l("Unknown column %(column)s was ignored.", column=text))
 
 
 class _Issues:
@@ -591,8 +602,11 @@ class _Validator:
     def __init__(self, header: _Header, *, year: int, month: int, typed: bool, errors: _Issues,
                  warnings: _Issues, serial_to_date: Callable[[Any], Any] | None = None,
                  channels: Collection[str] | None = None, today: dt.date | None = None,
-                 convention: str | None = None) -> None:
+                 convention: str | None = None, channel_required: bool = False) -> None:
         self.header = header
+        self.channel_required = channel_required
+        # A one-channel contract's rows are that channel's, even when the file does not say so.
+        self.default_channel = channels[0] if channel_required and channels and len(channels) == 1 else None
         self.year, self.month = year, month
         self.channels = tuple(channels) if channels is not None else None
         self.today = today
@@ -624,6 +638,10 @@ class _Validator:
                        (("ces_score_total", "ces_responses", 1, 5), ("qa_score_total", "qa_evaluations", 0, 100))
                        if total in position and count in position]
         self.first_value: dict[str, tuple[int, Decimal]] = {}
+        self.total_rows: list[tuple[int, list]] = []
+        self.note_row: int | None = None
+        indexes = {c.index for c in header.dimensions.values()} | {0}
+        self.total_indexes = sorted(i for i in indexes if i < header.width)
 
     # Dimension conversions, cached per distinct cell value by the caller.
 
@@ -675,6 +693,8 @@ class _Validator:
         match = _MONTH_DAY.fullmatch(text)
         if match is not None:
             return self.year, int(match.group(1)), int(match.group(2))
+        if text in (self.period, self.period.replace("-", "/"), f"{self.year}年{self.month}月"):
+            return self.year, self.month, 1  # a month's total, dated by its month
         if text.startswith(_ERA_NAMES) or _ERA_LETTER.fullmatch(text):
             return _era_date(text)
         return None
@@ -810,6 +830,21 @@ class _Validator:
                 cells = self._fit(cells, width, empty, row_number)
             elif not any(cells) and all(v is None or v == "" for v in cells):
                 continue  # a blank row, e.g. the empty line at the end of a CSV
+            first_text = cells[0] if cells and isinstance(cells[0], str) else None
+            if first_text is not None and _normalise(first_text) == header.texts[0] and (
+                    [_normalise(c) if isinstance(c, str) else c for c in cells] == header.texts):
+                continue  # the header again (a report that repeats it per page or per day)
+            if (first_text is not None and _normalise(first_text).startswith(_NOTE_STARTS)
+                    and not any(v is not None and str(v).strip() for v in cells[1:])):
+                if not self.note_row:
+                    self.note_row = row_number
+                    self.warnings.add(row_number, None, _l(
+                        "Row %(row)s is a note (%(text)s), not data; it was left out.", row=row_number,
+                        text=_display(first_text)))
+                continue
+            if any(isinstance(cells[i], str) and _normalise(cells[i]) in _TOTAL_WORDS for i in self.total_indexes):
+                self.total_rows.append((row_number, cells))  # 合計 / 小計 / Total: checked after, never counted
+                continue
             self.data_rows += 1
             if self.data_rows > max_rows:
                 raise _reject(_l("The file has more than %(max)s data rows; split it or upload day totals.",
@@ -840,6 +875,14 @@ class _Validator:
                 channel, problem = result
                 if problem is not None:
                     add_error(row_number, channel_column.header, problem)
+                elif channel is None and self.channel_required:
+                    channel = self.default_channel
+                    if channel is None:
+                        add_error(row_number, channel_column.header, _l(
+                            "The channel is empty; the contract's targets are per channel (%(channels)s), so give "
+                            "each row its channel.", channels=_channel_list(self.channels or CHANNELS)))
+            elif self.default_channel is not None:
+                channel = self.default_channel
             if queue_index is not None:
                 raw = cells[queue_index]
                 result = None if raw.__class__ is bool else queue_cache.get(raw)
@@ -901,6 +944,48 @@ class _Validator:
                                      dict(zip(measure_keys, numbers, strict=True)), reported, custom))
             elif out:
                 out.clear()  # all or nothing: the rows are no use once an error is found
+
+    def check_totals(self) -> None:
+        """Check each total row against the rows it adds up (a mismatch is a warning); say they were left out."""
+        if not self.total_rows:
+            return
+        dims = self.header.dimensions
+        for row_number, cells in self.total_rows:
+            label = next(cells[i] for i in self.total_indexes if isinstance(cells[i], str)
+                         and _normalise(cells[i]) in _TOTAL_WORDS)
+            group = self._total_group(cells, dims)
+            if group is None:
+                continue
+            members = [r for r in self.rows if all(getattr(r, key) == value for key, value in group.items())]
+            for column in self.measure_columns:
+                convert = _count if MEASURES_BY_KEY[column.key].kind is MeasureKind.COUNT else _sum
+                value, problem = convert(cells[column.index], self.convention)
+                if problem is not None or value is None:
+                    continue
+                added = sum(r.measures[column.key] for r in members)
+                if value != added:
+                    self.warnings.add(row_number, column.header, _l(
+                        "Row %(row)s is a total (%(label)s): its %(column)s is %(value)s but the rows it adds up give "
+                        "%(sum)s. It was left out; check the rows.", row=row_number, label=label.strip(),
+                        column=column.header, value=value, sum=added))
+                    break
+        self.warnings.add(self.total_rows[0][0], None, _l(
+            "%(count)s total row(s) (合計, 小計, Total …; the first is row %(row)s) were left out; the portal adds the "
+            "rows up itself.", count=len(self.total_rows), row=self.total_rows[0][0]))
+
+    def _total_group(self, cells: list, dims: dict) -> dict | None:
+        """Return the dimension values a total row adds up (those that are not a total label), or None if unreadable."""
+        group = {}
+        for key, column in dims.items():
+            raw = cells[column.index] if column.index < len(cells) else None
+            if raw is None or raw == "" or (isinstance(raw, str) and _normalise(raw) in _TOTAL_WORDS):
+                continue
+            convert = {"date": self._date, "interval": self._interval, "channel": self._channel}.get(key)
+            value, problem = convert(raw) if convert else self._text(raw, max_length=MAX_QUEUE_LENGTH, lower=False)
+            if problem is not None:
+                return None
+            group[key] = value
+        return group
 
     def _fit(self, cells: list, width: int, empty: Any, row_number: int) -> list:
         if len(cells) < width:
@@ -1003,7 +1088,7 @@ def _xlsx_rows(book: xlsx.Workbook) -> Iterator[tuple[int, list]]:
 
 
 def _number_convention(rows: Iterator[tuple[int, list]], header: _Header, given: str | None,
-                       errors: _Issues) -> tuple[Iterator[tuple[int, list]], str | None]:
+                       errors: _Issues, *, comma_is_thousands: bool) -> tuple[Iterator[tuple[int, list]], str | None]:
     """Read the rows once to decide how the file writes numbers; report values the decision leaves open."""
     columns = [(c.index, c.header, MEASURES_BY_KEY[c.key].kind is MeasureKind.COUNT) for c in header.measures]
     if not columns:
@@ -1017,7 +1102,7 @@ def _number_convention(rows: Iterator[tuple[int, list]], header: _Header, given:
                 if isinstance(value, str) and ("." in value or "," in value or not value.isascii()):
                     yield value, row_number, name, whole
 
-    decision = number_formats.decide(cells(), given)
+    decision = number_formats.decide(cells(), given, comma_is_thousands=comma_is_thousands)
     if decision.conflict is not None:
         (point, row_a, column_a), (comma, row_b, column_b) = decision.conflict
         errors.add(row_b, column_b, _l(
@@ -1030,6 +1115,37 @@ def _number_convention(rows: Iterator[tuple[int, list]], header: _Header, given:
             "writes numbers as 1,234.5 or 1.234,5. Choose the number format when you upload the file.",
             value=value, point=as_point, comma=as_comma))
     return iter(kept), decision.convention
+
+
+HEADER_SCAN = 20  # rows looked at for the header: title rows, a units row, blank rows may stand above it
+_NOTE_STARTS = ("※", "注", "備考", "出典", "note", "notes", "source", "*", "#")
+
+
+def _looks_like_header(cells: list) -> bool:
+    keys = [resolve_header(c) for c in cells if isinstance(c, str) and c.strip()]
+    return "date" in keys and sum(k is not None for k in keys) >= 2
+
+
+def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[tuple[int, list] | None, Iterator, list[int]]:
+    """Find the header row as a person does: below title rows, blank rows or Excel's sep= line, in the first rows.
+
+    Returns (the header row or the first row when none looks like one, the rows after it, the rows skipped above).
+    """
+    head = list(itertools.islice(rows, HEADER_SCAN))
+    for index, (number, cells) in enumerate(head):
+        if _looks_like_header(cells):
+            skipped = [n for n, c in head[:index] if any(v is not None and str(v).strip() for v in c)]
+            return (number, cells), itertools.chain(head[index + 1:], rows), skipped
+    return (head[0] if head else None), itertools.chain(head[1:], rows), []
+
+
+def _require_channel(header: _Header, channels: Collection[str] | None, required: bool, errors: _Issues) -> None:
+    if not required or "channel" in header.dimensions or (channels is not None and len(channels) == 1):
+        return
+    errors.add(None, "channel", _l(
+        "The column %(column)s (%(alias)s) is missing; the contract's targets are per channel (%(channels)s), so "
+        "every row needs its channel.", column="channel", alias=DIMENSION_ALIASES_JA["channel"][0],
+        channels=_channel_list(channels or CHANNELS)))
 
 
 def _platform_export(rows: Iterator[tuple[int, list]], *, tz: str, sl_threshold_s: int, short_abandon_s: int,
@@ -1061,7 +1177,7 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
                  custom_keys: Collection[str] = (), max_rows: int = 500_000, max_errors: int = 200,
                  channels: Collection[str] | None = None, today: dt.date | None = None,
                  number_format: str | None = None, tz: str = "UTC", sl_threshold_s: int = 20,
-                 short_abandon_s: int = 5) -> ParseResult:
+                 short_abandon_s: int = 5, channel_required: bool = False) -> ParseResult:
     """Parse and check an uploaded CSV or XLSX file of one month's data; rows come back only when all is well.
 
     Every rule of SPEC §4 is checked and each failure reported with its row (as Excel numbers it, header = 1),
@@ -1091,6 +1207,9 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
       (or given as number_format, the vendor's choice or its import profile). A sum written 8.052 in a file
       that never says which is an error showing both readings; a file that writes both is an error too.
     - A date after `today` (the portal's time zone) is an error.
+    - When the month's targets are per channel (channel_required), every row needs its channel: a contract with
+      one channel fills it in; otherwise a missing channel column or an empty channel cell is an error (an empty
+      channel would otherwise count the row for no channel and leave the channel's targets without data).
     - Fully blank rows are skipped anywhere (they still count in the row numbers the vendor sees).
     - reported_<metric> and custom_<key> cells may be empty; where several rows carry one, the values must
       agree. They take negative numbers and a trailing %; a percent-formatted XLSX cell gives its shown value.
@@ -1132,25 +1251,37 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
         rows = itertools.chain([(1, list(table.header))], rows)
         warnings.items.extend(table.warnings)
     try:
-        first = next(rows, None)
+        first, rows, skipped = _find_header(rows) if table is None else (next(rows, None), rows, [])
         if first is None:
             raise _reject(_l("The file is empty."))
         row_number, cells = first
-        if row_number != 1:
-            cells = []
+        if row_number != 1 and not skipped and not _looks_like_header(cells):
+            cells, row_number = [], 1
         if delimiter == "," and len(cells) == 1 and ";" in cells[0]:
             raise _reject(_l("The columns are separated by semicolons; use commas or tabs."), row=1)
         header = _Header(cells, required=set(required_measures), custom_keys=custom_keys, errors=errors,
-                         warnings=warnings)
+                         warnings=warnings, row=row_number)
+        if skipped:
+            warnings.add(skipped[0], None, _l(
+                "The table's header is row %(row)s; the rows above it (%(rows)s) were read as titles and left out.",
+                row=row_number, rows=", ".join(map(str, skipped[:5])) + (" …" if len(skipped) > 5 else "")))
+        elif header.width and not header.measures and not header.dimensions:
+            errors.add(None, None, _l(
+                "No header row was found in the first %(n)s rows: a header names the date (日付) and the measures "
+                "(offered / 着信数 …); row %(row)s was read as the header.", n=HEADER_SCAN, row=row_number))
         if book is not None:
             book.max_column = header.width
         if header.width:
-            rows, convention = _number_convention(rows, header, number_format, errors)
+            rows, convention = _number_convention(rows, header, number_format, errors,
+                                                  comma_is_thousands=delimiter == "," or encoding == "cp932")
+            _require_channel(header, channels, channel_required, errors)
             validator = _Validator(header, year=year, month=month, typed=book is not None or table is not None,
-                                   errors=errors,
+                                   errors=errors, channel_required=channel_required,
                                    warnings=warnings, serial_to_date=serial_to_date, channels=channels, today=today,
                                    convention=convention)
             validator.run(rows, max_rows)
+            if not errors.items:
+                validator.check_totals()
             if validator.data_rows == 0:
                 errors.add(None, None, _l("The file has only a header row and no data rows."))
     except _Cut:

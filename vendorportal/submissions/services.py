@@ -177,6 +177,7 @@ class UploadRules:
     tz: str = "UTC"
     sl_threshold_s: int = 20
     short_abandon_s: int = 5
+    channel_required: bool = False  # some target of the month is per channel: every row needs its channel
 
 
 @dataclass
@@ -230,7 +231,8 @@ def upload_rules(session: Session, contract: Contract, period: str, *, tz: str,
     return UploadRules(contract.id, period, month.year, month.month, frozenset(measures), frozenset(custom),
                        tuple(contract.channel_list), contract.service_level_formula,
                        dt.datetime.now(ZoneInfo(tz)).date(), history, number_format or None, tz,
-                       contract.sl_threshold_seconds, contract.short_abandon_seconds)
+                       contract.sl_threshold_seconds, contract.short_abandon_seconds,
+                       any(t.channel for t in targets.targets_in_force(session, contract, period)))
 
 
 def _month_metrics(totals: dict, sl_formula: str) -> dict[str, float | None]:
@@ -242,7 +244,8 @@ def _month_metrics(totals: dict, sl_formula: str) -> dict[str, float | None]:
 
 def check_upload(rules: UploadRules, filename: str, data: bytes) -> CheckedFile:
     """Read and check a file against a month's rules, with no database: totals and rows, or the problems."""
-    fast_rules = fastpath.Rules(channels=rules.channels, today=rules.today, number_format=rules.number_format)
+    fast_rules = fastpath.Rules(channels=rules.channels, today=rules.today, number_format=rules.number_format,
+                                channel_required=rules.channel_required)
     with _collector_paused():
         fast = fastpath.try_fast(data, filename or "", year=rules.year, month=rules.month,
                                  required_measures=rules.measures, custom_keys=rules.custom, rules=fast_rules)
@@ -258,7 +261,7 @@ def check_upload(rules: UploadRules, filename: str, data: bytes) -> CheckedFile:
                     data, filename or "", year=rules.year, month=rules.month, required_measures=rules.measures,
                     custom_keys=rules.custom, channels=rules.channels, today=rules.today,
                     number_format=rules.number_format, tz=rules.tz, sl_threshold_s=rules.sl_threshold_s,
-                    short_abandon_s=rules.short_abandon_s)
+                    short_abandon_s=rules.short_abandon_s, channel_required=rules.channel_required)
         except parsing.UploadRejected as rejected:
             return CheckedFile(filename, [rejected.issue], [])
         key = result.profile.key if result.profile is not None else None

@@ -220,3 +220,74 @@ def test_did_you_mean_covers_japanese_names() -> None:
     result = parse("日付,応答件 数\n2026-04-01,1\n")
     assert issues(result.warnings) == [
         (1, "応答件 数", "Unknown column 応答件 数 was ignored. Did you mean 応答件数 (answered)?")]
+
+
+# --- find the table the way a person does (issue 11, part 2) ------------------------------------------
+
+def test_the_header_is_found_below_title_rows_and_the_titles_are_left_out() -> None:
+    result = parse("月次実績報告書\n委託先: コールプラス\n\n日付,着信数,応答数\n2026-04-01,10,9\n")
+    assert result.ok, issues(result.errors)
+    assert [(r.row, r.measures) for r in result.rows] == [(5, {"offered": 10, "answered": 9})]
+    assert issues(result.warnings) == [(1, None, "The table's header is row 4; the rows above it (1, 2) were read "
+                                                 "as titles and left out.")]
+
+
+def test_a_header_that_cannot_be_found_says_what_was_looked_at() -> None:
+    result = parse("Monthly report\nfor April\n")
+    assert (None, None, "No header row was found in the first 20 rows: a header names the date (日付) and the "
+                        "measures (offered / 着信数 …); row 1 was read as the header.") in issues(result.errors)
+
+
+def test_excels_sep_line_a_repeated_header_and_a_note_row_are_not_data() -> None:
+    result = parse("sep=,\ndate,offered\n2026-04-01,10\ndate,offered\n2026-04-02,5\n※ 速報値です,\n")
+    assert result.ok, issues(result.errors)
+    assert [r.measures["offered"] for r in result.rows] == [10, 5]
+    assert (6, None, "Row 6 is a note (※ 速報値です), not data; it was left out.") in issues(result.warnings)
+
+
+def test_total_rows_are_left_out_and_checked_against_the_rows_they_add_up() -> None:
+    text = ("date,queue,offered,answered\n2026-04-01,a,10,9\n2026-04-01,b,5,5\n2026-04-01,小計,15,14\n"
+            "2026-04-02,a,7,7\n2026-04-02,小計,8,7\n合計,,22,21\n")
+    result = parse(text)
+    assert result.ok, issues(result.errors)
+    assert sum(r.measures["offered"] for r in result.rows) == 22
+    found = issues(result.warnings)
+    assert (6, "offered", "Row 6 is a total (小計): its offered is 8 but the rows it adds up give 7. It was left out; "
+                          "check the rows.") in found
+    assert (4, None, "3 total row(s) (合計, 小計, Total …; the first is row 4) were left out; the portal adds the rows "
+                     "up itself.") in found
+
+
+@pytest.mark.parametrize("written", ["2026/4/1(水)", "2026-04-01 (Wed)", "2026.04.01"])
+def test_dates_with_a_weekday_or_dots_are_dates(written: str) -> None:
+    result = parse(f"date,offered\n{written},1\n")
+    assert result.ok and result.rows[0].date == dt.date(2026, 4, 1), issues(result.errors)
+
+
+def test_a_months_total_may_be_dated_by_its_month() -> None:
+    result = parse("date,offered\n2026-04,300\n")
+    assert result.ok and result.rows[0].date == dt.date(2026, 4, 1)
+
+
+def test_a_one_channel_contract_fills_in_the_channel_and_a_two_channel_one_asks_for_it() -> None:
+    one = parse("date,offered\n2026-04-01,10\n", channels=("phone",), channel_required=True)
+    assert one.ok and one.rows[0].channel == "phone"
+    two = parse("date,offered\n2026-04-01,10\n", channels=("phone", "email"), channel_required=True)
+    assert issues(two.errors) == [(None, "channel", "The column channel (チャネル) is missing; the contract's targets are "
+                                                    "per channel (phone, email), so every row needs its channel.")]
+    blank = parse("date,channel,offered\n2026-04-01,電話,10\n2026-04-01,,5\n", channels=("phone", "email"),
+                  channel_required=True)
+    assert issues(blank.errors) == [(3, "channel", "The channel is empty; the contract's targets are per channel "
+                                                   "(phone, email), so give each row its channel.")]
+
+
+def test_a_comma_in_a_comma_separated_file_is_a_thousands_separator() -> None:
+    result = parse('date,offered,handle_time_total_s\n2026-04-01,10,"1,725"\n')
+    assert result.ok and result.rows[0].measures["handle_time_total_s"] == Decimal(1725)
+    tab = parse("date\toffered\thandle_time_total_s\n2026-04-01\t10\t1,725\n")
+    assert not tab.ok  # in a tab-separated file 1,725 may be 1.725: the vendor is asked
+
+
+def test_the_catalogs_english_names_are_headers_too() -> None:
+    result = parse("date,Offered,Answered,Total wait time (s)\n2026-04-01,10,9,90\n")
+    assert result.ok and result.rows[0].measures == {"offered": 10, "answered": 9, "wait_time_total_s": Decimal(90)}
