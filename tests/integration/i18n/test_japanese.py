@@ -23,7 +23,9 @@ def _extracted() -> set[str]:
     ids = set()
     for sub, method in (("vendorportal", "python"), ("templates", "jinja2")):
         pattern = "**.py" if method == "python" else "**.html"
-        found = extract_from_dir(str(ROOT / sub), method_map=[(pattern, method)], keywords=KEYWORDS)
+        # Babel skips folders starting with "_" by default; templates/_macros holds messages too.
+        found = extract_from_dir(str(ROOT / sub), method_map=[(pattern, method)], keywords=KEYWORDS,
+                                 directory_filter=lambda path: not Path(path).name.startswith("."))
         for _file, _line, message, _comments, _context in found:
             ids.add(message if isinstance(message, str) else message[0])
     return ids
