@@ -72,9 +72,8 @@ def _last_month():
 
 def _seed(app) -> None:
     """The demo, plus one rendered pack so a PDF is among the stored files."""
-    from vendorportal.core.edge import unit_of_work
-
     from vendorportal.core.audit import AuditActor
+    from vendorportal.core.edge import unit_of_work
     from vendorportal.demo.services import seed_demo
     from vendorportal.extensions import db
     from vendorportal.packs import jobs as pack_jobs

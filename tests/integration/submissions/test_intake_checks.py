@@ -93,7 +93,7 @@ def test_a_dry_run_answers_the_month_and_stores_nothing(client, world, app):
 
 
 def test_a_refused_upload_keeps_the_warnings_that_explain_it(client, world):
-    data = "date,channel,offred,answered\n2026-05-01,phone,10,11\n".encode()
+    data = b"date,channel,offred,answered\n2026-05-01,phone,10,11\n"
     body = upload(client, world, data).get_json()
     assert body["error"]["code"] == "invalid_file"
     assert [w["column"] for w in body["warnings"]] == ["offred"]
@@ -101,7 +101,7 @@ def test_a_refused_upload_keeps_the_warnings_that_explain_it(client, world):
 
 
 def test_an_implausible_month_is_taken_with_a_warning_the_reviewer_sees(client, world):
-    data = "date,offered,answered,handle_time_total_s\n2026-04-01,100,90,33.3\n".encode()  # AHT 0.37 s
+    data = b"date,offered,answered,handle_time_total_s\n2026-04-01,100,90,33.3\n"  # AHT 0.37 s
     response = upload(client, world, data)
     assert response.status_code == 201
     [warning] = response.get_json()["warnings"]
