@@ -321,6 +321,10 @@ def _fast_xlsx(data: bytes, *, year: int, month: int, required_measures: Collect
     book = xlsx.Workbook(data)
     if not _sheet_is_plain(book):
         return None
+    try:
+        parsing._check_workbook(data, book)  # several sheets with tables: the careful reader says so
+    except parsing.UploadRejected:
+        return None
     rows = _calamine_rows(data)
     if not rows or len(rows) < 2 or len(rows) - 1 > max_rows:
         return None

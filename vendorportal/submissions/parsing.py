@@ -1139,6 +1139,46 @@ def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[tuple[int, list] | N
     return (head[0] if head else None), itertools.chain(head[1:], rows), []
 
 
+_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
+_CACHED_FORMULA = re.compile(rb"</f>\s*<v>|<f\b[^>]*/>\s*<v>")  # a formula followed by its saved result
+
+
+def _check_workbook(data: bytes, book: xlsx.Workbook) -> None:
+    """Refuse a workbook the first sheet alone would misread: saved formula results a program left for Excel to
+    calculate (fullCalcOnLoad: xlsxwriter stores 0), or tables on more than one sheet (only one is read).
+
+    Runs after the workbook's own safety checks, with its decompression budget.
+    """
+    workbook = b"".join(book._budget.stream(book._zip, book._members[book._workbook_part()]))
+    if _FULL_CALC.search(workbook):
+        sheet = b"".join(book._budget.stream(book._zip, book._members[book._sheet_part]))
+        if _CACHED_FORMULA.search(sheet):  # (a formula without a saved result is named at its cell)
+            raise _reject(_l("The workbook's formulas were never calculated: the program that wrote it left that to "
+                             "Excel (its saved results, often 0, cannot be trusted). Open the file in Excel, let it "
+                             "calculate and save it, or paste the values."))
+    if workbook.count(b"<sheet ") + workbook.count(b":sheet ") < 2:
+        return
+    from python_calamine import CalamineWorkbook  # local import: only workbooks with several sheets need it
+
+    found = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    with_tables = []
+    for index, meta in enumerate(found.sheets_metadata):
+        if "WorkSheet" not in str(meta.typ):
+            continue
+        rows = found.get_sheet_by_index(index).iter_rows()
+        head = [[c for c in row] for row in itertools.islice(rows, HEADER_SCAN)]
+        if any(_looks_like_header([c for c in row if isinstance(c, str)]) for row in head):
+            with_tables.append((index, meta.name, "Hidden" not in str(meta.visible)))
+    if len(with_tables) > 1:
+        raise _reject(_l("The workbook has a table on more than one sheet (%(sheets)s); the portal reads one sheet. "
+                         "Put the month on one sheet (with a channel column) or upload one file per sheet.",
+                         sheets=", ".join(name for _i, name, _v in with_tables)))
+    if with_tables and with_tables[0][0] != 0:
+        raise _reject(_l("The table is on the sheet %(sheet)s, not on the first sheet (%(first)s), which the portal "
+                         "reads. Move %(sheet)s to the front, or delete the other sheets.", sheet=with_tables[0][1],
+                         first=found.sheet_names[0]))
+
+
 def _require_channel(header: _Header, channels: Collection[str] | None, required: bool, errors: _Issues) -> None:
     if not required or "channel" in header.dimensions or (channels is not None and len(channels) == 1):
         return
@@ -1229,6 +1269,7 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
     if file_format == "xlsx":
         try:
             book = xlsx.Workbook(data)
+            _check_workbook(data, book)
         except xlsx.XlsxRejected as exc:
             raise _reject(exc.message) from exc
         rows: Iterator[tuple[int, list]] = _xlsx_rows(book)
