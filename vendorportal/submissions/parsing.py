@@ -1179,6 +1179,39 @@ def _check_workbook(data: bytes, book: xlsx.Workbook) -> None:
                          first=found.sheet_names[0]))
 
 
+def _merged_ranges(data: bytes, book: xlsx.Workbook) -> list[tuple[int, int, int, int]]:
+    """Return the first sheet's vertically merged cells as (top row, bottom row, first column, last column)."""
+    sheet = b"".join(book._budget.stream(book._zip, book._members[book._sheet_part]))
+    if b"mergeCell" not in sheet:
+        return []
+    from python_calamine import CalamineWorkbook  # local import: only sheets with merged cells need it
+
+    ranges = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).merged_cell_ranges
+    return [(top + 1, bottom + 1, left, right) for (top, left), (bottom, right) in ranges if bottom > top]
+
+
+def _fill_merged(rows: Iterator[tuple[int, list]], ranges: list[tuple[int, int, int, int]],
+                 columns: set[int]) -> Iterator[tuple[int, list]]:
+    """Give the rows under a merged date, interval, channel or queue cell the value written once at its top, as
+    the sheet shows them. A merged measure cell is left empty: a count written once for several rows is no count
+    of each, so the row's missing value is reported instead of guessed."""
+    starts: dict[int, list[tuple[int, int, int]]] = {}
+    for top, bottom, left, right in ranges:
+        starts.setdefault(top, []).append((bottom, left, right))
+    active: dict[int, tuple[int, Any]] = {}
+    for number, cells in rows:
+        for c, (bottom, value) in list(active.items()):
+            if number > bottom:
+                del active[c]
+            elif c < len(cells) and (cells[c] is None or cells[c] == ""):
+                cells[c] = value
+        for bottom, left, right in starts.get(number, ()):
+            for c in range(left, right + 1):
+                if c in columns and c < len(cells):
+                    active[c] = (bottom, cells[c])
+        yield number, cells
+
+
 def _require_channel(header: _Header, channels: Collection[str] | None, required: bool, errors: _Issues) -> None:
     if not required or "channel" in header.dimensions or (channels is not None and len(channels) == 1):
         return
@@ -1312,6 +1345,8 @@ def parse_upload(data: bytes, filename: str, *, year: int, month: int, required_
                 "(offered / 着信数 …); row %(row)s was read as the header.", n=HEADER_SCAN, row=row_number))
         if book is not None:
             book.max_column = header.width
+        if book is not None and header.width and (merged := _merged_ranges(data, book)):
+            rows = _fill_merged(rows, merged, {c.index for c in header.dimensions.values()})
         if header.width:
             rows, convention = _number_convention(rows, header, number_format, errors,
                                                   comma_is_thousands=delimiter == "," or encoding == "cp932")

@@ -291,3 +291,44 @@ def test_a_comma_in_a_comma_separated_file_is_a_thousands_separator() -> None:
 def test_the_catalogs_english_names_are_headers_too() -> None:
     result = parse("date,Offered,Answered,Total wait time (s)\n2026-04-01,10,9,90\n")
     assert result.ok and result.rows[0].measures == {"offered": 10, "answered": 9, "wait_time_total_s": Decimal(90)}
+
+
+def _book(rows: list[list], merges: list[str] = (), sheets: int = 1) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for ref in merges:
+        sheet.merge_cells(ref)
+    for n in range(1, sheets):
+        other = book.create_sheet(f"sheet{n}")
+        for row in rows:
+            other.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_merged_date_cell_dates_every_row_it_spans_but_a_merged_count_is_not_copied() -> None:
+    rows = [["date", "channel", "offered"], [dt.datetime(2026, 4, 1), "電話", 10], [None, "メール", 5],
+            [dt.datetime(2026, 4, 2), "電話", 7]]
+    result = parse_upload(_book(rows, ["A2:A3"]), "april.xlsx", year=2026, month=4)
+    assert result.ok, issues(result.errors)
+    assert [(r.date, r.channel) for r in result.rows] == [
+        (dt.date(2026, 4, 1), "phone"), (dt.date(2026, 4, 1), "email"), (dt.date(2026, 4, 2), "phone")]
+    counted = parse_upload(_book([["date", "offered"], [dt.datetime(2026, 4, 1), 10], [dt.datetime(2026, 4, 2), None]],
+                                 ["B2:B3"]), "april.xlsx", year=2026, month=4)
+    assert issues(counted.errors) == [(3, "offered", "A value is missing; enter 0 if there was none.")]
+
+
+def test_tables_on_several_sheets_are_refused_naming_them() -> None:
+    from vendorportal.submissions.parsing import UploadRejected
+
+    rows = [["date", "offered"], [dt.datetime(2026, 4, 1), 10]]
+    with pytest.raises(UploadRejected) as refused:
+        parse_upload(_book(rows, sheets=2), "april.xlsx", year=2026, month=4)
+    assert "more than one sheet (Sheet, sheet1)" in str(refused.value.issue.message)
