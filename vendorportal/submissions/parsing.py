@@ -1158,6 +1158,9 @@ def _check_workbook(data: bytes, book: xlsx.Workbook) -> None:
                              "calculate and save it, or paste the values."))
     if workbook.count(b"<sheet ") + workbook.count(b":sheet ") < 2:
         return
+    if not book.fits_in_memory():
+        raise _reject(_l("A sheet of the workbook reaches far beyond its data (a cell near XFD1048576); delete the "
+                         "unused rows and columns, or copy the data into a new workbook."))
     from python_calamine import CalamineWorkbook  # local import: only workbooks with several sheets need it
 
     found = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -1182,8 +1185,8 @@ def _check_workbook(data: bytes, book: xlsx.Workbook) -> None:
 def _merged_ranges(data: bytes, book: xlsx.Workbook) -> list[tuple[int, int, int, int]]:
     """Return the first sheet's vertically merged cells as (top row, bottom row, first column, last column)."""
     sheet = b"".join(book._budget.stream(book._zip, book._members[book._sheet_part]))
-    if b"mergeCell" not in sheet:
-        return []
+    if b"mergeCell" not in sheet or not book.fits_in_memory():
+        return []  # (a sheet reaching too far is refused by the reader itself, with its own message)
     from python_calamine import CalamineWorkbook  # local import: only sheets with merged cells need it
 
     ranges = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).merged_cell_ranges

@@ -84,6 +84,16 @@ EXPECTED: dict[str, tuple[int | None, str | None, str]] = {
                                                         "characters"),
     "reported_value_differs.csv": (3, "reported_service_level", "reported_service_level is 79 here but 81.5 in "
                                                                 "row 2"),
+    # Hostile layouts, written by `bench/ingest.py --write-corpus` (which times larger ones of each kind).
+    "wide_row_spaced_tags.xlsx": (None, None, "The workbook is damaged or not an XLSX file (xl/worksheets/sheet1.xml, "
+                                              "row 1: more than 16,384 cells)."),
+    "unreferenced_shared_strings.xlsx": (None, None, "The workbook's table of texts holds more than 100,000 entries, "
+                                                     "far more than its first sheet could use (at most 20); it was "
+                                                     "refused."),
+    "huge_number_in_prefixed_sheet.xlsx": (None, None, "The workbook is damaged or not an XLSX file "
+                                                       "(xl/worksheets/sheet1.xml, row 2: a cell of more than 32,767 "
+                                                       "characters)."),
+    "excel4_macro_sheet.xlsx": (None, None, "Macro-enabled workbooks (.xlsm) are not accepted"),
 }
 
 

@@ -332,3 +332,27 @@ def test_tables_on_several_sheets_are_refused_naming_them() -> None:
     with pytest.raises(UploadRejected) as refused:
         parse_upload(_book(rows, sheets=2), "april.xlsx", year=2026, month=4)
     assert "more than one sheet (Sheet, sheet1)" in str(refused.value.issue.message)
+
+
+def test_a_cell_at_xfd1048576_is_never_handed_to_a_reader_that_would_lay_out_the_whole_rectangle() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from vendorportal.submissions import fastpath, xlsx
+
+    book = Workbook()
+    book.active.append(["date", "offered"])
+    book.active.append([dt.datetime(2026, 4, 1), 10])
+    book.active["XFD1048576"] = 1
+    book.create_sheet("other").append(["date", "offered"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    assert xlsx.Workbook(data).fits_in_memory() is False
+    assert fastpath.try_fast(data, "april.xlsx", year=2026, month=4) is None  # python-calamine would abort here
+    from vendorportal.submissions.parsing import UploadRejected
+
+    with pytest.raises(UploadRejected) as refused:
+        parse_upload(data, "april.xlsx", year=2026, month=4)
+    assert "reaches far beyond its data" in str(refused.value.issue.message)
