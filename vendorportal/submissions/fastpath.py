@@ -319,7 +319,7 @@ def _from_calamine(value):
 def _fast_xlsx(data: bytes, *, year: int, month: int, required_measures: Collection[str],
                max_rows: int, rules: Rules) -> FastResult | None:
     book = xlsx.Workbook(data)
-    if not _sheet_is_plain(book) or not book.fits_in_memory():
+    if not _sheet_is_plain(book):
         return None
     try:
         parsing._check_workbook(data, book)  # several sheets with tables: the careful reader says so
