@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import best_of, make_app, verdict  # noqa: E402
+from vendorportal.submissions.parsing import _column_letter  # noqa: E402
 
 COLUMNS = ["date", "interval", "channel", "queue", "offered", "answered", "answered_within_sl", "abandoned",
            "abandoned_short", "agents_staffed", "wait_time_total_s", "handle_time_total_s", "resolved_first_contact",
@@ -323,7 +324,7 @@ def _hostile() -> dict[str, Callable[[], bytes]]:
         "wide_row_spaced_tags": lambda: workbook(sheet_xml('<row r="1">' + "<c ></c >" * 30_000 + "</row>")),
         # Legal spellings the streamed layout does not use, over a million cells: each row goes to ElementTree.
         "spaced_tags_1m_cells": lambda: workbook(streamed_rows(
-            f'<row r="{n}" >' + "".join(f"<c r='{_letters(i)}{n}' ><v >{n}</v ></c >" for i in range(50)) + "</row >"
+            f'<row r="{n}" >' + "".join(f"<c r='{_column_letter(i)}{n}' ><v >{n}</v ></c >" for i in range(50)) + "</row >"
             for n in range(1, 20_001))),
         "unreferenced_shared_strings_4m": lambda: _unreferenced_strings(4_000_000),
         # A 60 kB root tag and 20,000 rows outside the streamed layout (the reference is not the first attribute).
@@ -372,7 +373,7 @@ def _hostile() -> dict[str, Callable[[], bytes]]:
             + "</row>" for n in range(1, 50_001)), styles=DATE_STYLES),
         # Legal and honest: the prefixed layout of the .NET Open XML SDK, 100,000 rows.
         "prefixed_100k_rows": lambda: workbook(streamed_rows(
-            (f'<x:row r="{n}">' + "".join(f'<x:c r="{_letters(i)}{n}"><x:v>{n + i}</x:v></x:c>' for i in range(20))
+            (f'<x:row r="{n}">' + "".join(f'<x:c r="{_column_letter(i)}{n}"><x:v>{n + i}</x:v></x:c>' for i in range(20))
              + "</x:row>" for n in range(1, 100_001)), prefix="x")),
     }
 
@@ -386,15 +387,6 @@ def _deep_nesting(rng: random.Random, depth: int) -> bytes:
     names = [f"e{rng.randint(0, 999_999)}" for _ in range(depth)]
     return workbook(sheet_xml(HEADER + '<row r="2"><c r="A2"><v>1</v></c><extLst>' + "".join(f"<{n}>" for n in names)
                               + "".join(f"</{n}>" for n in reversed(names)) + "</extLst></row>"))
-
-
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # The corpus copies in tests/unit/submissions/bad_files: the same layouts, small enough to keep in the repo.

@@ -298,10 +298,13 @@ def _calamine_rows(data: bytes) -> list[list] | None:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - a dependency; the careful reader still works without it
         return None
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-    if tuple(sheet.start or (0, 0)) != (0, 0):
-        return None  # the data does not start at A1: let the careful reader number the rows
-    return sheet.to_python(skip_empty_area=False)
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        if tuple(sheet.start or (0, 0)) != (0, 0):
+            return None  # the data does not start at A1: let the careful reader number the rows
+        return sheet.to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - calamine cannot read what our reader accepted: the careful reader decides
+        return None
 
 
 def _from_calamine(value):

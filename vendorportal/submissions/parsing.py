@@ -56,7 +56,7 @@ _ERA_NAMES = ("明治", "大正", "昭和", "平成", "令和")
 _ERA_LETTER = re.compile(r"[MTSHR]\d{1,2}[./-]\d{1,2}[./-]\d{1,2}", re.IGNORECASE)  # R8.10.1
 _RANGE = re.compile(r"\s*[-~～〜–—]\s*")  # 9:00-9:30, 9:00～9:30: the interval is named by its start
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")  # 9:00 AM
-_DURATION = re.compile(r"(\d+):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?")  # h:mm:ss or mm:ss, hours past 24
+_DURATION = re.compile(r"(\d{1,9}):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?")  # h:mm:ss or mm:ss, hours past 24
 _WHOLE_FLOAT = re.compile(r"(\d+)\.0+")  # 66.0, as pandas writes whole numbers
 # A row labelled like this in a dimension column (or the first column) adds up other rows: it is left out and checked.
 _TOTAL_WORDS = frozenset({"合計", "小計", "総計", "計", "総合計", "日計", "月計", "合計値", "total", "totals",
@@ -331,6 +331,14 @@ def _sum(raw: Any, convention: str | None = None) -> tuple[Decimal | None, Any]:
     return value, None
 
 
+def _checked_seconds(value: Decimal, raw: Any) -> tuple[Decimal | None, Any]:
+    if value < 0:
+        return None, _l("%(value)s is negative; only numbers of 0 or more are allowed.", value=_display(raw))
+    if value > MAX_SUM:
+        return None, _l("%(value)s is too large.", value=_display(raw))
+    return value, None
+
+
 def _seconds(raw: Any, convention: str | None = None) -> tuple[Decimal | None, Any]:
     """Convert a duration cell: seconds as a number, h:mm:ss or mm:ss text, or an Excel time or duration cell."""
     if isinstance(raw, dt.time):
@@ -342,7 +350,7 @@ def _seconds(raw: Any, convention: str | None = None) -> tuple[Decimal | None, A
         # An Excel duration over 24 h ([h]:mm:ss) is a serial past 1, which reads as a day early in 1900 (or
         # 1904): no month of contact-centre data lies there, so it is the duration since the serial's zero.
         zero = dt.datetime(1904, 1, 1) if raw.year == 1904 else dt.datetime(1899, 12, 31)
-        return Decimal(int((raw - zero).total_seconds())), None
+        return _checked_seconds(Decimal(int((raw - zero).total_seconds())), raw)
     if isinstance(raw, str):
         text = raw.strip()
         if not text.isascii():
@@ -351,7 +359,7 @@ def _seconds(raw: Any, convention: str | None = None) -> tuple[Decimal | None, A
         if match is not None:
             first, second, third = int(match.group(1)), int(match.group(2)), match.group(3)
             total = first * 3600 + second * 60 + int(third) if third is not None else first * 60 + second
-            return Decimal(total), None
+            return _checked_seconds(Decimal(total), raw)
         if text in _DASHES:
             return Decimal(0), None
     return _sum(raw, convention)
@@ -414,7 +422,7 @@ def _era_date(text: str) -> tuple[int, int, int] | None:
         text, form = text.rstrip("日") + "日", "%G年%m月%d日"
     try:
         read = jpdatetime.strptime(text, form)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # 令和99999999999年: past any calendar
         return None
     return read.year, read.month, read.day
 
@@ -1163,15 +1171,18 @@ def _check_workbook(data: bytes, book: xlsx.Workbook) -> None:
                          "unused rows and columns, or copy the data into a new workbook."))
     from python_calamine import CalamineWorkbook  # local import: only workbooks with several sheets need it
 
-    found = CalamineWorkbook.from_filelike(io.BytesIO(data))
     with_tables = []
-    for index, meta in enumerate(found.sheets_metadata):
-        if "WorkSheet" not in str(meta.typ):
-            continue
-        rows = found.get_sheet_by_index(index).iter_rows()
-        head = [[c for c in row] for row in itertools.islice(rows, HEADER_SCAN)]
-        if any(_looks_like_header([c for c in row if isinstance(c, str)]) for row in head):
-            with_tables.append((index, meta.name, "Hidden" not in str(meta.visible)))
+    try:
+        found = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for index, meta in enumerate(found.sheets_metadata):
+            if "WorkSheet" not in str(meta.typ):
+                continue
+            rows = found.get_sheet_by_index(index).iter_rows()
+            head = [list(row) for row in itertools.islice(rows, HEADER_SCAN)]
+            if any(_looks_like_header([c for c in row if isinstance(c, str)]) for row in head):
+                with_tables.append((index, meta.name, "Hidden" not in str(meta.visible)))
+    except Exception:  # noqa: BLE001 - calamine cannot read what our reader accepted: let our reader decide alone
+        return
     if len(with_tables) > 1:
         raise _reject(_l("The workbook has a table on more than one sheet (%(sheets)s); the portal reads one sheet. "
                          "Put the month on one sheet (with a channel column) or upload one file per sheet.",
@@ -1189,7 +1200,10 @@ def _merged_ranges(data: bytes, book: xlsx.Workbook) -> list[tuple[int, int, int
         return []  # (a sheet reaching too far is refused by the reader itself, with its own message)
     from python_calamine import CalamineWorkbook  # local import: only sheets with merged cells need it
 
-    ranges = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).merged_cell_ranges
+    try:
+        ranges = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).merged_cell_ranges
+    except Exception:  # noqa: BLE001 - calamine cannot read what our reader accepted: no merged cells then
+        return []
     return [(top + 1, bottom + 1, left, right) for (top, left), (bottom, right) in ranges if bottom > top]
 
 

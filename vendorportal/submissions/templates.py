@@ -6,6 +6,7 @@ import csv
 import io
 
 from flask import send_file
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from vendorportal.contracts.models import Contract
@@ -52,11 +53,19 @@ def template_rows(columns: list[str], contract: Contract, period: str, language:
     return [[header_name(c, language) for c in columns], [example.get(c, 0) for c in columns]]
 
 
+def _written_as(measure) -> str:
+    if measure.key.endswith("_s"):
+        return str(_l("seconds, h:mm:ss or mm:ss"))
+    if measure.kind is metrics.MeasureKind.COUNT:
+        return str(_l("a whole number; - is 0"))
+    return str(_l("a number"))
+
+
 def column_catalog() -> dict:
     """Return every accepted column and channel name, from the one catalog, for the column-names help page."""
     return {
         "dimensions": [(key, names) for key, names in metrics.DIMENSION_ALIASES_JA.items()],
-        "measures": list(metrics.MEASURES),
+        "measures": [(m, _written_as(m)) for m in metrics.MEASURES],
         "channels": [(key, names) for key, names in metrics.CHANNEL_ALIASES.items()],
         "neutral_units": sorted(metrics.NEUTRAL_UNITS),
     }

@@ -523,6 +523,17 @@ def _overlapping(chunks: Iterator[bytes], keep: int = 64) -> Iterator[bytes]:
         tail = chunk[-keep:]
 
 
+def _next_row_number(number: str | None, previous: int) -> int:
+    """Return a row's number (the one after the previous row when it has none); rows must go down the sheet."""
+    try:
+        row_number = int(number) if number is not None else previous + 1
+    except ValueError as exc:
+        raise _damaged(f"row number {number[:20]!r}") from exc
+    if not previous < row_number <= MAX_ROW_NUMBER:
+        raise _damaged(f"row number {row_number} after {previous}")
+    return row_number
+
+
 def _column_index(letters: str) -> int:
     if len(letters) > 3:
         raise _damaged(f"cell reference {letters[:10]!r}")
@@ -975,13 +986,7 @@ class Workbook:
                 number = tag.group(1)
                 if number is None:  # no row number, or not written first
                     number = _attributes(tag.group(2)).get("r")
-                try:
-                    row_number = int(number) if number is not None else previous + 1
-                except ValueError as exc:
-                    raise _damaged(f"row number {number[:20]!r}") from exc
-                if not previous < row_number <= MAX_ROW_NUMBER:
-                    raise _damaged(f"row number {row_number} after {previous}")
-                previous = row_number
+                row_number = previous = _next_row_number(number, previous)
                 body = piece[tag.end():]
                 try:
                     if "<!" in body or "<?" in body or ":c" in body:  # comments, CDATA, PIs, prefixed cells
@@ -1116,14 +1121,7 @@ class Workbook:
                 row_tag = ns + "row"
             if level != 2 or elem.tag != row_tag:
                 continue
-            number = elem.get("r")
-            try:
-                row_number = int(number) if number is not None else previous + 1
-            except ValueError as exc:
-                raise _damaged(f"row number {number[:20]!r}") from exc
-            if not previous < row_number <= MAX_ROW_NUMBER:
-                raise _damaged(f"row number {row_number} after {previous}")
-            previous = row_number
+            row_number = previous = _next_row_number(elem.get("r"), previous)
             values = self._cells_exact(elem, ns, row_number)
             if values:
                 yield row_number, values

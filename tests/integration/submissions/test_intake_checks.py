@@ -123,3 +123,18 @@ def test_the_upload_page_checks_a_file_and_shows_its_warnings(client, world):
     assert "nothing was stored" in html and 'data-testid="check-figures"' in html
     versions = client.get(f"/contracts/{world['contract'].id}/data").get_data(as_text=True)
     assert "No uploads yet." in versions
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "Column names"), ("ja", "列名一覧")])
+def test_the_column_names_page_lists_every_accepted_name_in_the_readers_language(client, world, app, language,
+                                                                                 heading):
+    from vendorportal.auth.models import User
+    from vendorportal.extensions import db
+
+    with app.app_context():
+        db.session.get(User, world["manager_user"].id).language = language
+        db.session.commit()
+    sign_in(client, world["manager_user"])
+    html = client.get("/help/column-names").get_data(as_text=True)
+    assert heading in html and "受電数" in html and "e-mail" in html and "チャット" in html
+    assert ("秒、h:mm:ss または mm:ss" if language == "ja" else "seconds, h:mm:ss or mm:ss") in html

@@ -356,3 +356,18 @@ def test_a_cell_at_xfd1048576_is_never_handed_to_a_reader_that_would_lay_out_the
     with pytest.raises(UploadRejected) as refused:
         parse_upload(data, "april.xlsx", year=2026, month=4)
     assert "reaches far beyond its data" in str(refused.value.issue.message)
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("令和99999999999年1月1日", "is not a date"),  # past any calendar: once an OverflowError, a 500
+])
+def test_an_impossible_era_date_is_a_clear_error(written: str, message: str) -> None:
+    assert message in issues(parse(f"date,offered\n{written},1\n").errors)[0][2]
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("9" * 5000 + ":00:00", "is not a number."),  # once int()'s digit limit, a 500
+])
+def test_an_absurd_duration_is_a_clear_error(written: str, message: str) -> None:
+    found = issues(parse(f"date,offered,answered,handle_time_total_s\n2026-04-01,1,1,{written}\n").errors)
+    assert found[0][1] == "handle_time_total_s" and found[0][2].endswith(message)
